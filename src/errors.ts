@@ -23,10 +23,27 @@ export const ERROR_CATALOGUE = {
   AWS_BAD_RESPONSE: { status: 502, title: 'AWS answered in a way the service cannot use' },
   AWS_THROTTLED: { status: 503, title: 'AWS throttled the service past its retries' },
   NOT_CONFIGURED: { status: 503, title: 'Not configured' },
+  NOT_READY: { status: 503, title: 'Not ready' },
   AWS_TIMEOUT: { status: 504, title: 'AWS did not answer in time' },
 } as const satisfies Record<string, ProblemSpec>
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE
+
+/** RFC 9457 `type`: a stable URI per code (documented in docs/operations.md). */
+export function problemType(code: string): string {
+  return `https://backup-doctor.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`
+}
+
+/**
+ * The `detail` of 5xx answers: fixed sentences, so that an AWS message, an ARN or a
+ * stack never leaks through a server error (the real cause goes to the log).
+ */
+export const SERVER_ERROR_DETAIL: Record<number, string> = {
+  500: 'The service failed to handle the request. The request id identifies it in the logs.',
+  502: 'AWS answered with something the service could not use. Retry later; the request id identifies it in the logs.',
+  503: 'The service cannot answer right now. Retry after the delay given in Retry-After.',
+  504: 'AWS did not answer in time. Retry later; the request id identifies it in the logs.',
+}
 
 export class AppError extends Error {
   readonly code: ErrorCode
