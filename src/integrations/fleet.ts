@@ -1,0 +1,364 @@
+/**
+ * Fleet triage: every failed, aborted or expired backup, copy and restore job
+ * in scope, each diagnosed, grouped by root cause.
+ *
+ * Listing uses ListBackupJobs / ListCopyJobs / ListRestoreJobs with ByState
+ * (ByStatus for restores) and ByCreatedAfter. Only the states each API has are
+ * asked for (AWS Backup API reference: backup jobs can be FAILED, ABORTED or
+ * EXPIRED; copy jobs FAILED; restore jobs FAILED or ABORTED). Without an
+ * account the listing is organization-wide: from the management account,
+ * ByAccountId `*` returns the jobs of every member account (ListBackupJobs,
+ * "ByAccountId ... Use the value ANY to return job statuses for all accounts
+ * in your organization" — `*` works too, see ../shared/notes/aws-wire-facts.md).
+ * If the service's account cannot list org-wide, the listing falls back to its
+ * own account and says so (`scope`).
+ *
+ * Pages: the listing (not the diagnoses) is taken once per query and kept for a
+ * minute; `nextToken` is an opaque offset into it bound to the query. Only the
+ * jobs of the requested page are diagnosed, with bounded concurrency, all
+ * through the one DiagnosisService and so the one AwsContext, whose caches make
+ * a hundred jobs sharing a role read that role once.
+ */
+import { createHash } from 'node:crypto'
+import { ListBackupJobsCommand, ListCopyJobsCommand, ListRestoreJobsCommand, type BackupJobState, type CopyJobState, type RestoreJobStatus } from '@aws-sdk/client-backup'
+import { LRUCache } from 'lru-cache'
+import type { Confidence, Entity, PolicyPointer } from '../../diagnostics/types.js'
+import { AppError } from '../errors.js'
+import type { JobType } from '../evidence/types.js'
+import { isAccountId, isRegion } from '../validate.js'
+import { mapLimit } from './concurrency.js'
+import { problemOf } from './failure-notifier.js'
+import type { DiagnosisServiceLike, FleetAwsContext } from './types.js'
+
+export type FailureState = 'FAILED' | 'ABORTED' | 'EXPIRED'
+export const ALL_FAILURE_STATES: readonly FailureState[] = ['FAILED', 'ABORTED', 'EXPIRED']
+
+const STATES_BY_TYPE: Readonly<Record<JobType, readonly FailureState[]>> = {
+  backup: ['FAILED', 'ABORTED', 'EXPIRED'],
+  copy: ['FAILED'],
+  restore: ['FAILED', 'ABORTED'],
+}
+
+export interface FleetQuery {
+  since?: string
+  accountId?: string
+  region?: string
+  states?: readonly FailureState[]
+  limit?: number
+  nextToken?: string
+}
+
+export interface ListedJob {
+  id: string
+  type: JobType
+  accountId: string
+  region: string
+  state: string
+  statusMessage: string | null
+  resourceType: string | null
+  resourceArn: string | null
+  iamRoleArn: string | null
+  creationDate: string | null
+}
+
+export interface TriagedJob {
+  job: ListedJob
+  rootCause: { code: string; entity: Entity; summary: string; policy: PolicyPointer | null; action: string | null } | null
+  confidence: Confidence | null
+  /** Set when the job could not be diagnosed (e.g. AWS throttled past retries). */
+  error: { code: string; detail: string } | null
+}
+
+export interface FailedJobsPage {
+  scope: 'organization' | 'account'
+  accountId: string
+  region: string
+  states: FailureState[]
+  since: string | null
+  /** Jobs in the whole listing (every page). */
+  total: number
+  /** True when the listing stopped at `maxListed` jobs. */
+  truncated: boolean
+  jobs: TriagedJob[]
+  /** Root causes of this page's jobs, most frequent first. */
+  groups: Array<{ code: string; count: number; jobIds: string[] }>
+  /** Jobs of this page that could not be diagnosed, by error code. */
+  undiagnosed: Array<{ code: string; count: number; jobIds: string[] }>
+  nextToken: string | null
+}
+
+export interface FleetTriageOptions {
+  aws: FleetAwsContext
+  diagnosis: DiagnosisServiceLike
+  defaultRegion: string
+  concurrency?: number
+  listingTtlMs?: number
+  /** Safety bound on one listing. */
+  maxListed?: number
+}
+
+interface Listing {
+  scope: 'organization' | 'account'
+  accountId: string
+  jobs: ListedJob[]
+  truncated: boolean
+}
+
+const iso = (d: Date | undefined): string | null => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : null)
+
+export class FleetTriage {
+  private readonly opts: Required<FleetTriageOptions>
+  private readonly listings: LRUCache<string, Promise<Listing>>
+
+  constructor(opts: FleetTriageOptions) {
+    this.opts = { concurrency: 4, listingTtlMs: 60_000, maxListed: 5000, ...opts }
+    this.listings = new LRUCache({ max: 64, ttl: this.opts.listingTtlMs })
+  }
+
+  async list(q: FleetQuery): Promise<FailedJobsPage> {
+    const region = q.region ?? this.opts.defaultRegion
+    if (!isRegion(region)) throw new AppError('BAD_REQUEST', 'region is not an AWS region name')
+    if (q.accountId !== undefined && !isAccountId(q.accountId)) throw new AppError('BAD_REQUEST', 'accountId must be 12 digits')
+    const states = [...new Set(q.states && q.states.length > 0 ? q.states : ALL_FAILURE_STATES)].sort() as FailureState[]
+    const since = q.since === undefined ? null : parseSince(q.since)
+    const limit = q.limit ?? 20
+    const key = createHash('sha256')
+      .update(JSON.stringify([region, q.accountId ?? '*', states, since]))
+      .digest('base64url')
+      .slice(0, 16)
+    const offset = q.nextToken === undefined ? 0 : decodeToken(q.nextToken, key)
+
+    let pending = this.listings.get(key)
+    if (!pending) {
+      pending = this.listAll(region, q.accountId, states, since)
+      this.listings.set(key, pending)
+      pending.catch(() => this.listings.delete(key))
+    }
+    const listing = await pending
+    const pageJobs = listing.jobs.slice(offset, offset + limit)
+    const jobs = await mapLimit(pageJobs, this.opts.concurrency, (job) => this.triage(job))
+    const next = offset + limit < listing.jobs.length ? encodeToken(key, offset + limit) : null
+    return {
+      scope: listing.scope,
+      accountId: listing.accountId,
+      region,
+      states,
+      since,
+      total: listing.jobs.length,
+      truncated: listing.truncated,
+      jobs,
+      groups: group(jobs.filter((j) => j.rootCause !== null).map((j) => [j.rootCause?.code as string, j.job.id])),
+      undiagnosed: group(jobs.filter((j) => j.error !== null).map((j) => [j.error?.code as string, j.job.id])),
+      nextToken: next,
+    }
+  }
+
+  private async triage(job: ListedJob): Promise<TriagedJob> {
+    try {
+      const { diagnosis } = await this.opts.diagnosis.diagnose({ jobId: job.id, jobType: job.type, accountId: job.accountId, region: job.region })
+      const rc = diagnosis.rootCause
+      return {
+        job,
+        rootCause: { code: rc.code, entity: rc.entity, summary: rc.summary, policy: rc.policy, action: rc.action },
+        confidence: diagnosis.confidence,
+        error: null,
+      }
+    } catch (err) {
+      return { job, rootCause: null, confidence: null, error: problemOf(err) }
+    }
+  }
+
+  private async listAll(region: string, accountId: string | undefined, states: FailureState[], since: string | null): Promise<Listing> {
+    const own = (await this.opts.aws.serviceIdentity()).accountId
+    if (accountId === undefined) {
+      try {
+        return await this.listIn(own, region, '*', states, since, 'organization')
+      } catch (err) {
+        // Not the management account (or a delegated administrator): AWS refuses
+        // ByAccountId `*`. The service's own account is still worth listing.
+        const cls = (err as { errorClass?: string }).errorClass
+        if (cls !== 'access-denied' && cls !== 'invalid') throw toAppError(err, 'ListBackupJobs')
+        return this.listIn(own, region, undefined, states, since, 'account')
+      }
+    }
+    return this.listIn(accountId, region, undefined, states, since, 'account')
+  }
+
+  private async listIn(
+    accountId: string,
+    region: string,
+    byAccount: '*' | undefined,
+    states: FailureState[],
+    since: string | null,
+    scope: 'organization' | 'account',
+  ): Promise<Listing> {
+    const client = await this.opts.aws.backup(accountId, region)
+    const after = since === null ? undefined : new Date(since)
+    const max = this.opts.maxListed
+    const meta = (operation: string) => ({ service: 'backup', operation, accountId, region })
+    let truncated = false
+
+    const paginate = async <P>(operation: string, page: (token: string | undefined) => Promise<{ items: P[]; next: string | undefined }>): Promise<P[]> => {
+      const out: P[] = []
+      let token: string | undefined
+      do {
+        let res
+        try {
+          res = await this.opts.aws.call(meta(operation), () => page(token))
+        } catch (err) {
+          if (scope === 'organization') throw err
+          throw toAppError(err, operation)
+        }
+        out.push(...res.items)
+        token = res.next
+        if (out.length >= max) {
+          truncated = token !== undefined || out.length > max
+          break
+        }
+      } while (token)
+      return out
+    }
+
+    const streams: Array<Promise<ListedJob[]>> = []
+    for (const state of states) {
+      if (STATES_BY_TYPE.backup.includes(state)) {
+        streams.push(
+          paginate('ListBackupJobs', async (NextToken) => {
+            const r = await client.send(
+              new ListBackupJobsCommand({ ByState: state as BackupJobState, ByCreatedAfter: after, ByAccountId: byAccount, MaxResults: 1000, NextToken }),
+            )
+            return { items: r.BackupJobs ?? [], next: r.NextToken }
+          }).then((items) =>
+            items.flatMap((j) =>
+              j.BackupJobId === undefined
+                ? []
+                : [
+                    {
+                      id: j.BackupJobId,
+                      type: 'backup' as const,
+                      accountId: j.AccountId ?? accountId,
+                      region,
+                      state: j.State ?? state,
+                      statusMessage: j.StatusMessage ?? null,
+                      resourceType: j.ResourceType ?? null,
+                      resourceArn: j.ResourceArn ?? null,
+                      iamRoleArn: j.IamRoleArn ?? null,
+                      creationDate: iso(j.CreationDate),
+                    },
+                  ],
+            ),
+          ),
+        )
+      }
+      if (STATES_BY_TYPE.copy.includes(state)) {
+        streams.push(
+          paginate('ListCopyJobs', async (NextToken) => {
+            const r = await client.send(
+              new ListCopyJobsCommand({ ByState: state as CopyJobState, ByCreatedAfter: after, ByAccountId: byAccount, MaxResults: 1000, NextToken }),
+            )
+            return { items: r.CopyJobs ?? [], next: r.NextToken }
+          }).then((items) =>
+            items.flatMap((j) =>
+              j.CopyJobId === undefined
+                ? []
+                : [
+                    {
+                      id: j.CopyJobId,
+                      type: 'copy' as const,
+                      accountId: j.AccountId ?? accountId,
+                      region,
+                      state: j.State ?? state,
+                      statusMessage: j.StatusMessage ?? null,
+                      resourceType: j.ResourceType ?? null,
+                      resourceArn: j.ResourceArn ?? null,
+                      iamRoleArn: j.IamRoleArn ?? null,
+                      creationDate: iso(j.CreationDate),
+                    },
+                  ],
+            ),
+          ),
+        )
+      }
+      if (STATES_BY_TYPE.restore.includes(state)) {
+        streams.push(
+          paginate('ListRestoreJobs', async (NextToken) => {
+            const r = await client.send(
+              new ListRestoreJobsCommand({ ByStatus: state as RestoreJobStatus, ByCreatedAfter: after, ByAccountId: byAccount, MaxResults: 1000, NextToken }),
+            )
+            return { items: r.RestoreJobs ?? [], next: r.NextToken }
+          }).then((items) =>
+            items.flatMap((j) =>
+              j.RestoreJobId === undefined
+                ? []
+                : [
+                    {
+                      id: j.RestoreJobId,
+                      type: 'restore' as const,
+                      accountId: j.AccountId ?? accountId,
+                      region,
+                      state: j.Status ?? state,
+                      statusMessage: j.StatusMessage ?? null,
+                      resourceType: j.ResourceType ?? null,
+                      resourceArn: j.CreatedResourceArn ?? null,
+                      iamRoleArn: j.IamRoleArn ?? null,
+                      creationDate: iso(j.CreationDate),
+                    },
+                  ],
+            ),
+          ),
+        )
+      }
+    }
+    const all = (await Promise.all(streams)).flat()
+    // Newest first, then by id, so pages are stable.
+    all.sort((a, b) => (b.creationDate ?? '').localeCompare(a.creationDate ?? '') || a.id.localeCompare(b.id))
+    if (all.length > max) truncated = true
+    return { scope, accountId: byAccount === '*' ? '*' : accountId, jobs: all.slice(0, max), truncated }
+  }
+}
+
+function group(pairs: Array<[string, string]>): Array<{ code: string; count: number; jobIds: string[] }> {
+  const m = new Map<string, string[]>()
+  for (const [code, id] of pairs) m.set(code, [...(m.get(code) ?? []), id])
+  return [...m.entries()].map(([code, jobIds]) => ({ code, count: jobIds.length, jobIds })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
+}
+
+const SINCE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/
+
+/** An ISO 8601 date or date-time; normalised to a UTC date-time string. */
+export function parseSince(s: string): string {
+  const t = Date.parse(s)
+  if (!SINCE.test(s) || Number.isNaN(t)) throw new AppError('BAD_REQUEST', '`since` must be an ISO 8601 date or date-time, e.g. 2026-11-20T00:00:00Z')
+  return new Date(t).toISOString()
+}
+
+function encodeToken(key: string, offset: number): string {
+  return Buffer.from(JSON.stringify({ k: key, o: offset }), 'utf8').toString('base64url')
+}
+
+function decodeToken(token: string, key: string): number {
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { k?: unknown; o?: unknown }
+    if (v.k === key && typeof v.o === 'number' && Number.isSafeInteger(v.o) && v.o >= 0) return v.o
+  } catch {
+    // fall through
+  }
+  throw new AppError('BAD_REQUEST', '`nextToken` is not valid for this query')
+}
+
+/** AWS failures of the listing itself, mapped to the error catalogue (never echoing internals). */
+function toAppError(err: unknown, operation: string): AppError {
+  if (err instanceof AppError) return err
+  const e = err as { errorClass?: string; errorName?: string; name?: string }
+  const name = e.errorName ?? e.name ?? 'Error'
+  switch (e.errorClass) {
+    case 'throttled':
+      return new AppError('AWS_THROTTLED', `AWS throttled backup:${operation}`, { retryAfter: 5, cause: err })
+    case 'timeout':
+      return new AppError('AWS_TIMEOUT', `backup:${operation} did not answer in time`, { cause: err })
+    case 'access-denied':
+      return new AppError('AWS_BAD_RESPONSE', `${name} on backup:${operation}: the reader role may not list jobs`, { cause: err })
+    default:
+      return new AppError('AWS_BAD_RESPONSE', `backup:${operation} failed (${name})`, { cause: err })
+  }
+}
