@@ -1,0 +1,338 @@
+/**
+ * The AWS access layer (STYLE.md convention 6): one place that builds SDK
+ * clients, chooses credentials, times and classifies every call, and caches.
+ *
+ * - Clients are pooled by (client, account, region) and created on first use,
+ *   never at import. Endpoint, retries and per-call timeouts are set here: the
+ *   SDK's standard retry strategy (maxAttempts 3 by default) and a
+ *   `requestTimeout` on the Node HTTP handler
+ *   (https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html).
+ * - The service's own account uses the service's own credentials (default
+ *   provider chain unless given). Any other account is read through
+ *   `sts:AssumeRole` into `<readerRoleName>` there; those credentials are cached
+ *   until five minutes before they expire and fetched once however many
+ *   diagnoses ask at the same moment
+ *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-api.html).
+ * - Account ids and regions are validated before they reach a client: a region
+ *   becomes a hostname and an account id part of a role ARN.
+ * - Every call goes through `call()`: counted, timed, classified
+ *   (`AwsCallError`) and reported to listeners and to the current call scope
+ *   (the diagnosis that made it, tracked with AsyncLocalStorage), which also
+ *   carries the diagnosis deadline.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { BackupClient } from '@aws-sdk/client-backup'
+import { IAMClient } from '@aws-sdk/client-iam'
+import { KMSClient } from '@aws-sdk/client-kms'
+import { OrganizationsClient } from '@aws-sdk/client-organizations'
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types'
+import { isAccountId, isRegion } from '../validate.js'
+import { AwsCallError } from './errors.js'
+import type { AwsErrorClass } from './errors.js'
+import { SingleFlightCache } from './cache.js'
+import type { CachedOpts } from './cache.js'
+
+export interface AwsConfig {
+  /** Region used when a request names none, and for the global services (IAM, Organizations) and STS AssumeRole. */
+  defaultRegion: string
+  /** Role assumed in every other account (BACKUP_DOCTOR_READER_ROLE). */
+  readerRoleName: string
+  /** Explicit endpoint for every client (tests). Without it the SDK honours AWS_ENDPOINT_URL[_<SERVICE>]. */
+  endpoint?: string
+  /** SDK attempts per call, retries included (default 3). */
+  maxAttempts?: number
+  /** Per HTTP request timeout (default 5000 ms). */
+  callTimeoutMs?: number
+  /** The service's own credentials (default: the SDK's default provider chain). */
+  credentials?: AwsCredentialIdentityProvider | AwsCredentialIdentity
+  /** Replaces the SDK's standard retry strategy (tests: `new ConfiguredRetryStrategy(3, 5)`). */
+  retryStrategy?: RetryStrategyV2
+  /** Clock (ms since epoch), for credential expiry and latency measures. */
+  now?: () => number
+  /** Cache bounds and lifetimes. Volatile: things people edit to fix a failure (roles, vault and key policies). */
+  cache?: { max?: number; stableTtlMs?: number; volatileTtlMs?: number }
+  /** Duration of the reader role sessions (default 3600 s). */
+  readerSessionSeconds?: number
+}
+
+export interface AwsCallEvent {
+  service: string
+  operation: string
+  accountId: string
+  region: string
+  outcome: 'ok' | 'error'
+  errorName?: string
+  errorClass?: AwsErrorClass
+  latencyMs: number
+}
+
+export interface CallMeta {
+  service: string
+  operation: string
+  accountId: string
+  region: string
+}
+
+/**
+ * Accounting of one unit of work (a diagnosis, or one step of it): AWS calls
+ * made and cache hits/misses inside it, counted into every enclosing scope too.
+ * `deadlineAt` (ms, same clock as `now`) bounds every call made inside.
+ */
+export interface CallScope {
+  calls: number
+  cacheHits: number
+  cacheMisses: number
+  deadlineAt?: number
+  parent?: CallScope
+}
+
+export type CacheClass = 'stable' | 'volatile' | 'immutable'
+
+export interface AwsContext {
+  config: Readonly<AwsConfig>
+  /** Account of the service's own credentials (GetCallerIdentity, cached). */
+  serviceIdentity(): Promise<{ accountId: string; arn: string }>
+  backup(accountId: string, region: string): Promise<BackupClient>
+  iam(accountId: string): Promise<IAMClient>
+  kms(accountId: string, region: string): Promise<KMSClient>
+  sts(accountId: string, region: string): Promise<STSClient>
+  /** Organizations client with the management account's credentials (own, or reader role in the management account). */
+  organizations(managementAccountId: string): Promise<OrganizationsClient>
+  /** Run one AWS call: counted, timed, classified, emitted to listeners. Errors are rethrown as AwsCallError. */
+  call<T>(meta: CallMeta, fn: () => Promise<T>): Promise<T>
+  onCall(listener: (e: AwsCallEvent) => void): () => void
+  cacheStats(): { hits: number; misses: number }
+  /** Extension: single-flight TTL cache shared by every diagnosis using this context. Keys must start with the account. */
+  cached<T>(key: string, ttl: CacheClass, fetch: () => Promise<T>, opts?: CachedOpts<T>): Promise<T>
+  /** Extension: run `fn` inside a call scope (accounting + deadline). */
+  inScope<T>(scope: CallScope, fn: () => Promise<T>): Promise<T>
+  /** Extension: the innermost call scope of the caller, if any. */
+  currentScope(): CallScope | undefined
+  /** Extension: drop every cached value (not the pooled clients). */
+  clearCache(): void
+  /** Extension: destroy pooled clients (sockets). */
+  destroy(): void
+}
+
+const scopes = new AsyncLocalStorage<CallScope>()
+
+export function newScope(parent?: CallScope, deadlineAt?: number): CallScope {
+  const s: CallScope = { calls: 0, cacheHits: 0, cacheMisses: 0 }
+  if (parent !== undefined) s.parent = parent
+  const d = deadlineAt ?? parent?.deadlineAt
+  if (d !== undefined) s.deadlineAt = d
+  return s
+}
+
+function bump(scope: CallScope | undefined, field: 'calls' | 'cacheHits' | 'cacheMisses'): void {
+  for (let s = scope; s !== undefined; s = s.parent) s[field]++
+}
+
+/** The partition of a region: role ARNs differ in China and GovCloud. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn'
+  if (region.startsWith('us-gov-')) return 'aws-us-gov'
+  if (region.startsWith('us-iso-')) return 'aws-iso'
+  if (region.startsWith('us-isob-')) return 'aws-iso-b'
+  return 'aws'
+}
+
+const EXPIRY_MARGIN_MS = 5 * 60_000
+
+type AnyClient = BackupClient | IAMClient | KMSClient | OrganizationsClient | STSClient
+
+export function createAwsContext(input: AwsConfig): AwsContext {
+  const config: Readonly<AwsConfig> = Object.freeze({ ...input })
+  if (!isRegion(config.defaultRegion)) throw new TypeError(`defaultRegion is not a region: ${JSON.stringify(config.defaultRegion)}`)
+  if (!/^[\w+=,.@-]{1,64}$/.test(config.readerRoleName)) throw new TypeError('readerRoleName is not a valid IAM role name')
+  const now = config.now ?? Date.now
+  const listeners = new Set<(e: AwsCallEvent) => void>()
+  const clients = new Map<string, AnyClient>()
+  const cache = new SingleFlightCache(config.cache?.max ?? 5000, config.now)
+  const ttl: Record<CacheClass, number> = {
+    immutable: 24 * 3600_000,
+    stable: config.cache?.stableTtlMs ?? 10 * 60_000,
+    volatile: config.cache?.volatileTtlMs ?? 60_000,
+  }
+  // Reader credentials live apart from the evidence cache: clearCache() must not drop them.
+  const creds = new Map<string, { value: AwsCredentialIdentity; refreshAt: number }>()
+  const credsInflight = new Map<string, Promise<AwsCredentialIdentity>>()
+  let identity: Promise<{ accountId: string; arn: string }> | undefined
+
+  function clientOptions(region: string, credentials: AwsConfig['credentials']) {
+    const timeout = config.callTimeoutMs ?? 5000
+    return {
+      region,
+      ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
+      ...(credentials !== undefined ? { credentials } : {}),
+      maxAttempts: config.maxAttempts ?? 3,
+      ...(config.retryStrategy !== undefined ? { retryStrategy: config.retryStrategy } : {}),
+      requestHandler: { requestTimeout: timeout, connectionTimeout: Math.min(timeout, 3000) },
+    }
+  }
+
+  function checkAccount(accountId: string, service: string): void {
+    if (!isAccountId(accountId)) {
+      throw new AwsCallError({ errorName: 'InvalidAccountId', errorClass: 'invalid', service, operation: 'client', message: 'not a 12-digit account id' })
+    }
+  }
+  function checkRegion(region: string, service: string): void {
+    if (!isRegion(region)) {
+      throw new AwsCallError({ errorName: 'InvalidRegion', errorClass: 'invalid', service, operation: 'client', message: 'not a region name' })
+    }
+  }
+
+  function ownClient<C extends AnyClient>(kind: string, region: string, make: (o: ReturnType<typeof clientOptions>) => C): C {
+    const key = `${kind}|self|${region}`
+    let c = clients.get(key) as C | undefined
+    if (c === undefined) {
+      c = make(clientOptions(region, config.credentials))
+      clients.set(key, c)
+    }
+    return c
+  }
+
+  async function serviceIdentity(): Promise<{ accountId: string; arn: string }> {
+    if (identity === undefined) {
+      const region = config.defaultRegion
+      const sts = ownClient('sts', region, (o) => new STSClient(o))
+      const p = ctx.call({ service: 'sts', operation: 'GetCallerIdentity', accountId: 'self', region }, () =>
+        sts.send(new GetCallerIdentityCommand({})),
+      ).then((out) => {
+        if (!isAccountId(out.Account) || typeof out.Arn !== 'string') {
+          throw new AwsCallError({ errorName: 'BadResponse', errorClass: 'unknown', service: 'sts', operation: 'GetCallerIdentity', message: 'no account in GetCallerIdentity output' })
+        }
+        return { accountId: out.Account, arn: out.Arn }
+      })
+      identity = p
+      // A failure is not remembered: the next diagnosis asks again.
+      p.catch(() => { if (identity === p) identity = undefined })
+    }
+    return identity
+  }
+
+  async function readerCredentials(accountId: string): Promise<AwsCredentialIdentity> {
+    const held = creds.get(accountId)
+    if (held !== undefined && now() < held.refreshAt) return held.value
+    const flying = credsInflight.get(accountId)
+    if (flying !== undefined) return flying
+    const region = config.defaultRegion
+    const p = (async () => {
+      try {
+        const sts = ownClient('sts', region, (o) => new STSClient(o))
+        const roleArn = `arn:${partitionOf(region)}:iam::${accountId}:role/${config.readerRoleName}`
+        const out = await ctx.call({ service: 'sts', operation: 'AssumeRole', accountId, region }, () =>
+          sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'backup-doctor', DurationSeconds: config.readerSessionSeconds ?? 3600 })),
+        )
+        const c = out.Credentials
+        if (!c?.AccessKeyId || !c.SecretAccessKey) {
+          throw new AwsCallError({ errorName: 'BadResponse', errorClass: 'unknown', service: 'sts', operation: 'AssumeRole', message: 'AssumeRole returned no credentials' })
+        }
+        const expiration = c.Expiration instanceof Date ? c.Expiration : new Date(now() + 15 * 60_000)
+        const value: AwsCredentialIdentity = {
+          accessKeyId: c.AccessKeyId,
+          secretAccessKey: c.SecretAccessKey,
+          ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+          expiration,
+        }
+        // Refresh five minutes before expiry, but never cache for less than zero.
+        creds.set(accountId, { value, refreshAt: Math.max(now(), expiration.getTime() - EXPIRY_MARGIN_MS) })
+        return value
+      } finally {
+        credsInflight.delete(accountId)
+      }
+    })()
+    credsInflight.set(accountId, p)
+    return p
+  }
+
+  /** A pooled client for (kind, account, region) with the right credentials, credentials ready. */
+  async function clientFor<C extends AnyClient>(kind: string, accountId: string, region: string, make: (o: ReturnType<typeof clientOptions>) => C): Promise<C> {
+    checkAccount(accountId, kind)
+    checkRegion(region, kind)
+    const me = await serviceIdentity()
+    if (accountId === me.accountId) return ownClient(kind, region, make)
+    await readerCredentials(accountId)
+    const key = `${kind}|${accountId}|${region}`
+    let c = clients.get(key) as C | undefined
+    if (c === undefined) {
+      // The provider is asked before each request; it answers from the cache and refreshes near expiry.
+      c = make(clientOptions(region, () => readerCredentials(accountId)))
+      clients.set(key, c)
+    }
+    return c
+  }
+
+  const ctx: AwsContext = {
+    config,
+    serviceIdentity,
+    backup: (a, r) => clientFor('backup', a, r, (o) => new BackupClient(o)),
+    iam: (a) => clientFor('iam', a, config.defaultRegion, (o) => new IAMClient(o)),
+    kms: (a, r) => clientFor('kms', a, r, (o) => new KMSClient(o)),
+    sts: (a, r) => clientFor('sts', a, r, (o) => new STSClient(o)),
+    organizations: (a) => clientFor('organizations', a, config.defaultRegion, (o) => new OrganizationsClient(o)),
+
+    async call<T>(meta: CallMeta, fn: () => Promise<T>): Promise<T> {
+      const scope = scopes.getStore()
+      const started = now()
+      const emit = (e: Omit<AwsCallEvent, keyof CallMeta | 'latencyMs'>) => {
+        const ev: AwsCallEvent = { ...meta, ...e, latencyMs: Math.max(0, now() - started) }
+        for (const l of listeners) {
+          try { l(ev) } catch { /* a listener never breaks a call */ }
+        }
+      }
+      const deadlineAt = scope?.deadlineAt
+      if (deadlineAt !== undefined && deadlineAt - started <= 0) {
+        const err = new AwsCallError({ errorName: 'DeadlineExceeded', errorClass: 'timeout', ...meta, message: 'diagnosis deadline passed before the call' })
+        emit({ outcome: 'error', errorName: err.errorName, errorClass: err.errorClass })
+        throw err
+      }
+      bump(scope, 'calls')
+      let timer: NodeJS.Timeout | undefined
+      try {
+        const work = fn()
+        const v = deadlineAt === undefined
+          ? await work
+          : await Promise.race([
+            work,
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new AwsCallError({ errorName: 'DeadlineExceeded', errorClass: 'timeout', ...meta, message: 'diagnosis deadline passed during the call' })), deadlineAt - started)
+              timer.unref()
+            }),
+          ])
+        emit({ outcome: 'ok' })
+        return v
+      } catch (e) {
+        const err = AwsCallError.from(e, meta)
+        emit({ outcome: 'error', errorName: err.errorName, errorClass: err.errorClass })
+        throw err
+      } finally {
+        if (timer !== undefined) clearTimeout(timer)
+      }
+    },
+
+    onCall(listener) {
+      listeners.add(listener)
+      return () => { listeners.delete(listener) }
+    },
+
+    cacheStats: () => ({ ...cache.stats }),
+
+    async cached<T>(key: string, cls: CacheClass, fetch: () => Promise<T>, opts?: CachedOpts<T>): Promise<T> {
+      const scope = scopes.getStore()
+      const r = await cache.get(key, ttl[cls], fetch, opts)
+      bump(scope, r.outcome === 'miss' ? 'cacheMisses' : 'cacheHits')
+      return r.value
+    },
+
+    inScope: (scope, fn) => scopes.run(scope, fn),
+    currentScope: () => scopes.getStore(),
+    clearCache: () => cache.clear(),
+    destroy() {
+      for (const c of clients.values()) c.destroy()
+      clients.clear()
+    },
+  }
+  return ctx
+}
