@@ -79,6 +79,14 @@ export interface PolicySet {
   rcps?: OrgLevelPolicies[] | null
   /** The resource-based policy of the target (vault access policy, KMS key policy, role trust policy, bucket policy). */
   resourcePolicy?: PolicyInput | null
+  /**
+   * The kind of resource policy the target would carry, used when `resourcePolicy`
+   * is null (e.g. 'vault' for a vault without an access policy, so a cross-account
+   * implicit deny is attributed to the vault). Defaults to 'resource'.
+   */
+  resourcePolicyKind?: PolicyKind
+  /** Facts about the target that are not condition keys (see PolicySetFacts). */
+  facts?: PolicySetFacts
 }
 
 export interface StatementRef {
@@ -91,7 +99,18 @@ export interface StatementRef {
   effect: 'Allow' | 'Deny'
   /** For SCP/RCP statements: the org level (root/OU/account id) the policy is attached to. */
   levelId?: string
+  /** The statement's conditions as the request saw them (absent when it had none). */
+  conditions?: ConditionTrace[]
+  /**
+   * For resource-policy allows: how the statement's Principal matched —
+   * 'account' (delegation to the account: the identity side must also allow),
+   * 'role' (the role ARN of a session), 'session', 'exact' (user, service, federated)
+   * or 'wildcard' ("*").
+   */
+  principalMatch?: PrincipalMatch
 }
+
+export type PrincipalMatch = 'wildcard' | 'account' | 'role' | 'session' | 'exact'
 
 /** How one policy type voted. */
 export interface PolicyTypeResult {
@@ -124,4 +143,33 @@ export interface PolicyParseErrorInfo {
   /** JSON-pointer-like path, e.g. "/Statement/2/Condition/StringEquals". */
   path: string
   reason: string
+}
+
+// ---------------------------------------------------------------------------
+// Additions by the evaluator (additive; nothing above is renamed).
+// ---------------------------------------------------------------------------
+
+/** How one condition of a matched statement saw the request (for explanations). */
+export interface ConditionTrace {
+  /** The operator as written, e.g. "StringNotEquals" or "ForAnyValue:StringLike". */
+  operator: string
+  /** The key as written in the policy. */
+  key: string
+  /** The policy's values for the key. */
+  values: string[]
+  /** The request's values for the key; null when the key was absent from the context. */
+  contextValues: string[] | null
+}
+
+/**
+ * Extra facts about the request that are not condition keys.
+ * (Kept apart from RequestContext so they can never match a policy condition.)
+ */
+export interface PolicySetFacts {
+  /**
+   * The target is an AWS managed KMS key (alias aws/...). AWS managed keys cannot
+   * be used by other accounts and RCPs do not apply to them (AWS KMS Developer
+   * Guide, "AWS managed keys"; AWS Organizations, "Resource control policies").
+   */
+  awsManagedKey?: boolean
 }

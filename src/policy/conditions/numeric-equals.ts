@@ -1,0 +1,20 @@
+/**
+ * NumericEquals / NumericNotEquals — Equal (IAM User Guide, Condition operators, Numeric
+ * condition operators). A context value that is not a number never matches.
+ */
+import { parseNumber } from './shared.js'
+import { negationOf, type OperatorDef } from './types.js'
+
+export const NumericEquals: OperatorDef = {
+  name: 'NumericEquals',
+  negated: false,
+  variables: false,
+  validate: (v) => (parseNumber(v) === null ? 'not a number' : null),
+  match: (ctx, pol) => {
+    const a = parseNumber(ctx)
+    const b = parseNumber(pol.text)
+    return a !== null && b !== null && a === b
+  },
+}
+
+export const NumericNotEquals = negationOf(NumericEquals, 'NumericNotEquals')

@@ -1,0 +1,18 @@
+/**
+ * NumericLessThan — Less than (IAM User Guide, Condition operators, Numeric
+ * condition operators). A context value that is not a number never matches.
+ */
+import { parseNumber } from './shared.js'
+import type { OperatorDef } from './types.js'
+
+export const NumericLessThan: OperatorDef = {
+  name: 'NumericLessThan',
+  negated: false,
+  variables: false,
+  validate: (v) => (parseNumber(v) === null ? 'not a number' : null),
+  match: (ctx, pol) => {
+    const a = parseNumber(ctx)
+    const b = parseNumber(pol.text)
+    return a !== null && b !== null && a < b
+  },
+}
