@@ -221,7 +221,18 @@ export function decideSnsNotification(msg: SnsMessage, region: string, topicAcco
   if (state === undefined || !FAILURE_STATES.has(state)) return { kind: 'ignore', eventId, reason: 'not a failure' }
   const jobId = attr(msg, 'Id')
   if (!isJobId(jobId)) return { kind: 'malformed', detail: 'The notification has no valid `Id` attribute.' }
+  // SNS does not sign MessageAttributes (they are not in the string to sign), so
+  // a captured message could be replayed with other attributes. Tie them to the
+  // signed parts: the job id the prose names ("BackupJob ID : ...") and the
+  // topic's account (AWS Backup notifies only topics of the job's own account,
+  // "Notification options with AWS Backup", Limitations).
+  const named = /Job ID\s*:\s*([A-Za-z0-9-]+)/i.exec(msg.Message)?.[1]
+  if (named !== undefined && named.toLowerCase() !== jobId.toLowerCase()) {
+    return { kind: 'malformed', detail: 'The `Id` attribute does not match the job named in the signed message.' }
+  }
   const accountId = attr(msg, 'AccountId') ?? topicAccountId
-  if (!isAccountId(accountId)) return { kind: 'malformed', detail: 'The notification `AccountId` attribute is not an account id.' }
+  if (!isAccountId(accountId) || accountId !== topicAccountId) {
+    return { kind: 'malformed', detail: 'The `AccountId` attribute is not the account of the topic.' }
+  }
   return { kind: 'diagnose', eventId, state, ref: { jobId, jobType, accountId, region } }
 }

@@ -1,0 +1,209 @@
+/**
+ * POST /v1/events — AWS Backup job-failure events, from two senders
+ * (../shared/contract/api.md "Who may call the integration routes",
+ * ../shared/notes/event-formats.md):
+ *
+ * - an EventBridge API destination (API-key connection) sends the event as
+ *   JSON with `Authorization: Bearer <key>`, checked by `authenticate`;
+ * - Amazon SNS sends `text/plain` JSON and cannot send a token: a message is
+ *   accepted on its signature alone (src/integrations/sns.ts); one that does
+ *   not verify is a 401 and is never acted on. Subscription confirmations are
+ *   confirmed by GETting SubscribeURL after verification, on the SNS host only.
+ *
+ * Failed, aborted and expired jobs are queued for diagnosis and the verdict is
+ * posted to SLACK_WEBHOOK_URL (src/integrations/failure-notifier.ts); the
+ * route answers 202 at once (an API destination gives up after 5 seconds).
+ * Other states and event types are acknowledged with 200 and ignored;
+ * redeliveries are 200 `duplicate`; malformed events are 400, never 5xx; a full
+ * queue is 503 + Retry-After so the sender retries instead of the event being lost.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { AppError } from '../src/errors.js'
+import { decideEventBridge, type EventDecision } from '../src/integrations/eventbridge.js'
+import { FailureNotifier } from '../src/integrations/failure-notifier.js'
+import { createPostJson, type PostJson } from '../src/integrations/post-json.js'
+import { reportUrlBuilder, type ReportUrlBuilder } from '../src/integrations/report-url.js'
+import { decideSnsNotification, isSnsEndpointUrl, looksLikeSns, parseSnsMessage, SnsVerifier, type CertFetcher } from '../src/integrations/sns.js'
+import type { DiagnosisServiceLike } from '../src/integrations/types.js'
+import { problemResponse } from '../src/schemas/problem.js'
+
+export interface EventsRouteOptions {
+  /** SLACK_WEBHOOK_URL; null → the route answers 503. */
+  webhookUrl: string | null
+  diagnosisService: DiagnosisServiceLike
+  /** Bearer check for EventBridge deliveries; default `app.verifyBearer` when decorated, else refuse. */
+  authenticate?: (request: FastifyRequest) => boolean | Promise<boolean>
+  /** Outbound poster (default: fetch, only to the configured webhook URL). */
+  post?: PostJson
+  publicUrl?: string | null
+  reportUrl?: ReportUrlBuilder
+  sns?: {
+    /** Fetches the signing certificate (default: https GET, only sns.<region>.amazonaws.com). */
+    fetchCert?: CertFetcher
+    /** GETs a SubscribeURL (default: fetch). */
+    confirmSubscription?: (url: string) => Promise<void>
+    /** When set, only these topics are accepted. */
+    topicArns?: readonly string[]
+    now?: () => number
+  }
+  concurrency?: number
+  capacity?: number
+  dedupeSize?: number
+  postAttempts?: number
+  retryDelayMs?: number
+  /** Seconds a 503 asks the sender to wait when the queue is full. */
+  retryAfterSeconds?: number
+}
+
+const AckSchema = Type.Object({
+  status: Type.Union([Type.Literal('accepted'), Type.Literal('duplicate'), Type.Literal('ignored'), Type.Literal('confirmed')]),
+  reason: Type.Optional(Type.String()),
+})
+
+async function defaultConfirm(url: string): Promise<void> {
+  const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(5000) })
+  await res.arrayBuffer().catch(() => undefined)
+  if (!res.ok) throw new Error(`SubscribeURL answered ${res.status}`)
+}
+
+const eventsRoutes: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, opts) => {
+  const webhookUrl = opts.webhookUrl
+  const notifier =
+    webhookUrl === null
+      ? null
+      : new FailureNotifier({
+          diagnosis: opts.diagnosisService,
+          // The webhook URL is configured by the operator; nothing else may be posted to.
+          post: opts.post ?? createPostJson({ allowedPrefixes: [webhookUrl] }),
+          webhookUrl,
+          reportUrl: opts.reportUrl ?? reportUrlBuilder(opts.publicUrl),
+          logger: app.log,
+          ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+          ...(opts.capacity !== undefined ? { capacity: opts.capacity } : {}),
+          ...(opts.dedupeSize !== undefined ? { dedupeSize: opts.dedupeSize } : {}),
+          ...(opts.postAttempts !== undefined ? { postAttempts: opts.postAttempts } : {}),
+          ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
+        })
+  if (notifier) {
+    app.addHook('onClose', async () => notifier.onIdle())
+  }
+  const verifier = new SnsVerifier({
+    ...(opts.sns?.fetchCert ? { fetchCert: opts.sns.fetchCert } : {}),
+    ...(opts.sns?.now ? { now: opts.sns.now } : {}),
+  })
+  const confirm = opts.sns?.confirmSubscription ?? defaultConfirm
+  const topics = opts.sns?.topicArns ? new Set(opts.sns.topicArns) : null
+  const authenticate =
+    opts.authenticate ?? ((request: FastifyRequest) => (app.hasDecorator('verifyBearer') ? app.verifyBearer(request) : false))
+  const retryAfter = opts.retryAfterSeconds ?? 5
+  const metrics = () => (app.hasDecorator('metrics') ? app.metrics : null)
+
+  app.post(
+    '/v1/events',
+    {
+      // The SNS path has no token; the EventBridge path checks it below.
+      config: { auth: 'none' },
+      bodyLimit: 300 * 1024,
+      schema: {
+        tags: ['integrations'],
+        summary: 'AWS Backup job state change events (EventBridge API destination or Amazon SNS)',
+        description:
+          'EventBridge: `Authorization: Bearer <key>`, body = the event. SNS: `Content-Type: text/plain`, body = the signed SNS message. ' +
+          'FAILED, ABORTED and EXPIRED jobs are diagnosed and the verdict posted to SLACK_WEBHOOK_URL.',
+        security: [{ bearerAuth: [] }, {}],
+        response: {
+          200: AckSchema,
+          202: AckSchema,
+          400: problemResponse('Malformed event'),
+          401: problemResponse('Missing bearer token (EventBridge) or SNS signature that does not verify'),
+          413: problemResponse('Event too large'),
+          415: problemResponse('Neither JSON nor text/plain'),
+          502: problemResponse('Confirming the SNS subscription failed'),
+          503: problemResponse('SLACK_WEBHOOK_URL is not set, or the queue is full (Retry-After)'),
+        },
+      },
+    },
+    async (request, reply) => {
+      if (notifier === null) throw new AppError('NOT_CONFIGURED', 'SLACK_WEBHOOK_URL is not set')
+      let body: unknown = request.body
+      const typeHeader = request.headers['x-amz-sns-message-type']
+      const snsHeader = typeof typeHeader === 'string' ? typeHeader : undefined
+
+      let decision: EventDecision
+      let source: 'eventbridge' | 'sns'
+      if (typeof body === 'string') {
+        try {
+          body = JSON.parse(body)
+        } catch {
+          throw new AppError('BAD_REQUEST', 'The body is not valid JSON')
+        }
+      }
+      if (looksLikeSns(body, snsHeader)) {
+        source = 'sns'
+        const parsed = parseSnsMessage(body)
+        if (!parsed.ok) {
+          metrics()?.observeEvent(source, 'malformed')
+          throw new AppError('BAD_REQUEST', parsed.detail)
+        }
+        const { message, region, topicAccountId } = parsed
+        if (topics !== null && !topics.has(message.TopicArn)) {
+          metrics()?.observeEvent(source, 'rejected')
+          throw new AppError('UNAUTHORIZED', 'This SNS topic is not accepted')
+        }
+        const verified = await verifier.verify(message, region)
+        if (!verified.ok) {
+          request.log.warn({ reason: verified.reason, topicArn: message.TopicArn }, 'sns message signature rejected')
+          metrics()?.observeEvent(source, 'rejected')
+          throw new AppError('UNAUTHORIZED', `SNS message signature rejected (${verified.reason})`)
+        }
+        if (message.Type === 'SubscriptionConfirmation') {
+          const url = message.SubscribeURL ?? ''
+          if (!isSnsEndpointUrl(url, region)) throw new AppError('BAD_REQUEST', 'SubscribeURL is not on the SNS endpoint of the topic region')
+          try {
+            await confirm(url)
+          } catch (err) {
+            request.log.error({ error: (err as Error).message, topicArn: message.TopicArn }, 'sns subscription confirmation failed')
+            throw new AppError('AWS_BAD_RESPONSE', 'Confirming the SNS subscription failed')
+          }
+          request.log.info({ topicArn: message.TopicArn }, 'sns subscription confirmed')
+          metrics()?.observeEvent(source, 'confirmed')
+          return reply.code(200).send({ status: 'confirmed' as const })
+        }
+        if (message.Type === 'UnsubscribeConfirmation') {
+          metrics()?.observeEvent(source, 'ignored')
+          return reply.code(200).send({ status: 'ignored' as const, reason: 'unsubscribe confirmation' })
+        }
+        decision = decideSnsNotification(message, region, topicAccountId)
+      } else {
+        source = 'eventbridge'
+        if (!(await authenticate(request))) {
+          metrics()?.observeEvent(source, 'unauthorized')
+          reply.header('www-authenticate', 'Bearer realm="backup-doctor"')
+          throw new AppError('UNAUTHORIZED', 'EventBridge deliveries need Authorization: Bearer <API key>')
+        }
+        decision = decideEventBridge(body)
+      }
+
+      switch (decision.kind) {
+        case 'malformed':
+          metrics()?.observeEvent(source, 'malformed')
+          throw new AppError('BAD_REQUEST', decision.detail)
+        case 'ignore':
+          metrics()?.observeEvent(source, 'ignored')
+          return reply.code(200).send({ status: 'ignored' as const, reason: decision.reason })
+        case 'diagnose': {
+          const result = notifier.submit(`${source}:${decision.eventId}`, decision.ref)
+          metrics()?.observeEvent(source, result)
+          if (result === 'busy') throw new AppError('NOT_READY', 'Too many events are waiting; retry later', { retryAfter })
+          if (result === 'duplicate') return reply.code(200).send({ status: 'duplicate' as const })
+          request.log.info({ source, jobId: decision.ref.jobId, jobType: decision.ref.jobType, state: decision.state }, 'job failure event accepted')
+          return reply.code(202).send({ status: 'accepted' as const })
+        }
+      }
+    },
+  )
+}
+
+export default eventsRoutes
