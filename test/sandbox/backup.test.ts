@@ -1,6 +1,7 @@
 import t from 'tap'
-import {
-  BackupServiceException, DescribeBackupJobCommand, DescribeBackupVaultCommand, DescribeCopyJobCommand, DescribeGlobalSettingsCommand,
+import type {
+  BackupServiceException} from '@aws-sdk/client-backup';
+import { DescribeBackupJobCommand, DescribeBackupVaultCommand, DescribeCopyJobCommand, DescribeGlobalSettingsCommand,
   DescribeRecoveryPointCommand, DescribeRestoreJobCommand, GetBackupVaultAccessPolicyCommand, GetRecoveryPointRestoreMetadataCommand,
   InvalidParameterValueException, InvalidRequestException, ListBackupJobsCommand, ListCopyJobsCommand, ListRestoreJobsCommand,
   ResourceNotFoundException, paginateListBackupJobs,
