@@ -1,0 +1,63 @@
+/**
+ * Resource control policies do not deny the job role on the resources it uses.
+ * RCPs restrict resources of the accounts they are attached to, only for the
+ * services that support them (S3, STS, KMS, SQS, Secrets Manager, ... — never
+ * AWS Backup itself) and never AWS managed KMS keys ("Resource control
+ * policies", https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+ * AWS attaches RCPFullAWSAccess everywhere, so only a Deny can block: fail →
+ * RCP_DENIES (RCP id + Sid).
+ */
+import { defineCheck } from '../define-check.js'
+import { rcpAppliesTo } from '../../src/policy/index.js'
+import { kmsViaServiceFor, orgLevels, roleCall, votes } from '../lib/iam.js'
+import { jobRoleActions } from '../lib/job-actions.js'
+import { arnAccount, isAwsManagedKey, keyUses, valueOf } from '../lib/evidence.js'
+import { removeStatement } from '../lib/snippets.js'
+
+export default defineCheck({
+  id: 'resource-control-policies',
+  title: 'Resource control policies do not deny the job role',
+  severity: 'high',
+  appliesTo: ['backup', 'restore', 'copy'],
+  requires: ['job', 'organization', 'organization.rcps', 'keys'],
+  after: ['job-role-exists'],
+  skipUnless: (e) => (e.organization.state === 'absent' ? 'the account is not in an organization' : null),
+  rootCauses: ['RCP_DENIES'],
+  docs: 'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html',
+  messages: {
+    allowed: 'No RCP denies the job role on the resources it uses ({{checked}} RCP-governed calls checked).',
+    'none-governed': 'None of the job\'s calls is to a service RCPs govern.',
+    denies: 'Statement {{statement}} of RCP {{policyId}} (attached to {{levelId}}) denies {{action}} on {{resource}} to the job role.',
+  },
+  run({ evidence, job, hint }) {
+    const roleArn = job.iamRoleArn ?? valueOf(evidence.jobRole)?.arn
+    if (!roleArn) return { status: 'pass', messageId: 'none-governed', data: {} }
+    const calls: { action: string; resource: string; kmsViaService?: string }[] = jobRoleActions(job, hint)
+      .filter((n) => rcpAppliesTo(n.action))
+      .map((n) => ({ action: n.action, resource: n.resource }))
+    for (const use of keyUses(evidence, job)) {
+      const key = use.key ? valueOf(use.key) : null
+      if (use.role === 'destination-vault' || (key && isAwsManagedKey(key))) continue
+      for (const action of ['kms:DescribeKey', 'kms:CreateGrant']) calls.push({ action, resource: use.keyArn, kmsViaService: kmsViaServiceFor(job) })
+    }
+    if (calls.length === 0) return { status: 'pass', messageId: 'none-governed', data: {} }
+    for (const call of calls) {
+      const account = arnAccount(call.resource) ?? job.accountId
+      const levels = orgLevels(evidence, account, 'rcps') ?? []
+      const req = roleCall(evidence, job, roleArn, call.action, call.resource, call.kmsViaService ? { kmsViaService: call.kmsViaService } : {})
+      for (const level of levels) {
+        const deny = votes(level.policies, req, level.levelId).denies[0]
+        if (!deny) continue
+        return {
+          status: 'fail', messageId: 'denies', data: { policyId: deny.policyId, statement: deny.statement, levelId: level.levelId, action: call.action, resource: call.resource },
+          cause: { code: 'RCP_DENIES', entity: 'job-role', policy: { kind: 'rcp', id: deny.policyId, statement: deny.statement }, action: call.action, resource: call.resource },
+          remediation: {
+            steps: [`Exempt the job role (or aws:PrincipalIsAWSService / backup.amazonaws.com) from statement ${deny.statement} of RCP ${deny.policyId}.`],
+            policySnippet: removeStatement(deny, level.policies.find((p) => p.id === deny.policyId)?.document),
+          },
+        }
+      }
+    }
+    return { status: 'pass', messageId: 'allowed', data: { checked: calls.length } }
+  },
+})

@@ -1,0 +1,113 @@
+/**
+ * Builds evaluator inputs from evidence: the job role's policies as PolicyInputs,
+ * the SCP/RCP levels of an account, and requests for the calls AWS Backup makes
+ * with a principal. Every decision is made by src/policy (STYLE.md convention 5);
+ * this file only assembles its inputs and never reads a policy's Statement.
+ */
+import type { Evidence, JobEvidence, RoleEvidence } from '../../src/evidence/types.js'
+import { buildBackupJobContext, matchStatements, tryParsePolicy } from '../../src/policy/index.js'
+import type { EvalRequest, OrgLevelPolicies, PolicyInput, PolicyKind, PolicyParseErrorInfo, StatementRef } from '../../src/policy/index.js'
+import { arnAccount, identityPolicyDocs, valueOf } from './evidence.js'
+import { resourceFamily } from '../required-actions.js'
+
+export function identityInputs(role: RoleEvidence): PolicyInput[] {
+  return identityPolicyDocs(role).map((p) => ({ kind: 'identity' as const, id: p.id, name: p.name, document: p.document }))
+}
+
+export function boundaryInput(role: RoleEvidence): PolicyInput | null {
+  const b = valueOf(role.permissionsBoundary)
+  return b ? { kind: 'boundary', id: b.id, name: b.name, document: b.document } : null
+}
+
+/** SCP or RCP levels (root → OUs → account) of an account; null when the account is in no organization or its path was not read. */
+export function orgLevels(evidence: Evidence, accountId: string, kind: 'scps' | 'rcps'): OrgLevelPolicies[] | null {
+  const org = valueOf(evidence.organization)
+  const acct = org?.accounts[accountId]
+  const path = acct ? valueOf(acct) : null
+  const levels = path ? valueOf(path.path) : null
+  if (!levels) return null
+  return levels.map((level) => ({
+    levelId: level.id,
+    policies: (valueOf(level[kind]) ?? []).map((p) => ({ kind: kind === 'scps' ? ('scp' as const) : ('rcp' as const), id: p.id, name: p.name, document: p.document })),
+  }))
+}
+
+export function orgId(evidence: Evidence): string | null {
+  return valueOf(evidence.organization)?.id ?? null
+}
+
+export function isManagementAccount(evidence: Evidence, accountId: string): boolean {
+  return valueOf(evidence.organization)?.managementAccountId === accountId
+}
+
+/** The service endpoint that uses KMS on the job's behalf (kms:ViaService), by resource type. */
+export function kmsViaServiceFor(job: JobEvidence): string {
+  const svc: Record<string, string> = {
+    EBS: 'ec2', EC2: 'ec2', RDS: 'rds', 'RDS-CLUSTER': 'rds', DynamoDB: 'dynamodb', EFS: 'elasticfilesystem',
+    S3: 's3', FSx: 'fsx', Redshift: 'redshift',
+  }
+  const family = resourceFamily(job.resourceType, job.resourceArn)
+  return `${(family && svc[family]) ?? 'backup'}.${job.region}.amazonaws.com`
+}
+
+export interface CallOptions {
+  kmsViaService?: string
+  passedToService?: string
+  resourceAccount?: string
+}
+
+/** A call the given role makes as AWS Backup's session of it (the job role, or a service-linked role). */
+export function roleCall(evidence: Evidence, job: JobEvidence, roleArn: string, action: string, resource: string, opts: CallOptions = {}): EvalRequest {
+  const accountId = arnAccount(roleArn) ?? job.accountId
+  const role = valueOf(evidence.jobRole)
+  const isJobRole = role !== null && role.arn === roleArn
+  const { principal, context } = buildBackupJobContext({
+    jobAccountId: accountId,
+    region: job.region,
+    roleArn,
+    orgId: orgId(evidence),
+    principalTags: isJobRole ? role.tags : {},
+    resourceArn: resource === '*' ? undefined : resource,
+    resourceAccount: opts.resourceAccount ?? arnAccount(resource) ?? job.accountId,
+    kmsViaService: opts.kmsViaService,
+    passedToService: opts.passedToService,
+    inManagementAccount: isManagementAccount(evidence, accountId),
+    currentTime: job.creationDate ? new Date(job.creationDate) : undefined,
+  })
+  return { principal, action, resource, resourceAccount: opts.resourceAccount ?? arnAccount(resource) ?? job.accountId, context }
+}
+
+export interface Votes {
+  allows: StatementRef[]
+  denies: StatementRef[]
+  missingContextKeys: string[]
+  parseErrors: PolicyParseErrorInfo[]
+}
+
+/** The statements of several policies that apply to a request; malformed policies are reported, never evaluated. */
+export function votes(policies: readonly PolicyInput[], request: EvalRequest, levelId?: string): Votes {
+  const out: Votes = { allows: [], denies: [], missingContextKeys: [], parseErrors: [] }
+  for (const p of policies) {
+    const parsed = tryParsePolicy(p)
+    if (!parsed.ok) {
+      out.parseErrors.push(parsed.error)
+      continue
+    }
+    const m = matchStatements(parsed.policy, request)
+    const tag = (r: StatementRef): StatementRef => (levelId !== undefined ? { ...r, levelId } : r)
+    out.allows.push(...m.allows.map(tag))
+    out.denies.push(...m.denies.map(tag))
+    out.missingContextKeys.push(...m.missingContextKeys)
+  }
+  out.missingContextKeys = [...new Set(out.missingContextKeys)]
+  return out
+}
+
+export function policyInput(kind: PolicyKind, id: string, document: unknown, name?: string): PolicyInput {
+  return name === undefined ? { kind, id, document } : { kind, id, name, document }
+}
+
+/** A statement pointer for a finding (root-causes.md: Sid when present, otherwise the zero-based index). */
+export function pointer(ref: StatementRef) {
+  return { kind: ref.policyKind, id: ref.policyId, statement: ref.statement }
+}

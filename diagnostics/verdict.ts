@@ -1,0 +1,117 @@
+/**
+ * The verdict, decided in ONE place as a pure function of the findings, the
+ * message hint and the gaps (root-causes.md, "One verdict when several codes fit"):
+ *
+ * 1. Among failing findings, a STRONG message hint picks the one it names (the
+ *    status message shows which cause made this job fail); otherwise the first
+ *    failing finding in pipeline order wins (AWS's own order of checks: the role
+ *    must be assumable before its policies matter, a vault must exist before its
+ *    policy...). Weak hints never pick; they only fail to contradict.
+ * 2. Evidence and a strong message that disagree → the evidence decides, the
+ *    summary says so, confidence drops to medium.
+ * 3. Evidence partial (some check `unknown`) → the most likely cause, at most
+ *    medium confidence (unless the message itself states a non-permission cause,
+ *    which no unread policy could change).
+ * 4. No failing finding: the message alone names the cause (low confidence, or
+ *    medium when unread evidence could hold it); `UNDETERMINED` only when neither
+ *    evidence nor message supports any code.
+ * The remediation also names the other failing findings.
+ */
+import type { MessageHint } from './message-classifier.js'
+import type { Confidence, Finding, Gap, Remediation, RootCause } from './types.js'
+import { codeInfo, codesAgree } from './codes.js'
+
+export interface Verdict {
+  rootCause: RootCause
+  confidence: Confidence
+  remediation: Remediation
+  /** Id of the finding the verdict rests on, null when it rests on the message or on nothing. */
+  basis: string | null
+}
+
+const lower = (c: Confidence): Confidence => (c === 'high' ? 'medium' : 'low')
+const cap = (c: Confidence, max: Confidence): Confidence => (c === 'high' && max !== 'high' ? max : c === 'medium' && max === 'low' ? 'low' : c)
+
+function pickByHint(failing: Finding[], hint: MessageHint): Finding | null {
+  if (hint.strength !== 'strong') return null
+  for (const code of hint.codes) {
+    const f = failing.find((x) => x.rootCause && codesAgree(x.rootCause.code, code))
+    if (f) return f
+  }
+  if (hint.action !== null) {
+    const action = hint.action.toLowerCase()
+    const f = failing.find((x) => x.rootCause?.action?.toLowerCase() === action)
+    if (f) return f
+  }
+  return null
+}
+
+export function decideVerdict(findings: readonly Finding[], hint: MessageHint, gaps: readonly Gap[]): Verdict {
+  const failing = findings.filter((f) => f.status === 'fail' && f.rootCause !== undefined)
+  const unknown = findings.filter((f) => f.status === 'unknown')
+  const partial = unknown.length > 0 || gaps.length > 0
+
+  const byHint = pickByHint(failing, hint)
+  const chosen = byHint ?? failing[0] ?? null
+
+  if (chosen?.rootCause) {
+    const disagrees = byHint === null && hint.strength === 'strong' && hint.codes.length > 0
+      && !hint.codes.some((c) => codesAgree(chosen.rootCause!.code, c))
+    let confidence: Confidence = 'high'
+    let summary = chosen.rootCause.summary
+    if (disagrees) {
+      confidence = 'medium'
+      summary += ` (The status message points to ${hint.codes[0]}, which the evidence does not show.)`
+    }
+    const statedByMessage = byHint !== null && hint.kind === 'non-permission'
+    const endsTheJob = chosen.check === 'job-state'
+    if (partial && unknown.length > 0 && !statedByMessage && !endsTheJob) confidence = cap(confidence, 'medium')
+    const others = failing.filter((f) => f !== chosen)
+    return {
+      rootCause: { ...chosen.rootCause, summary },
+      confidence,
+      remediation: withOthers(chosen.remediation ?? defaultRemediation(chosen.rootCause.code), others),
+      basis: chosen.check,
+    }
+  }
+
+  const hinted = hint.codes[0]
+  if (hinted !== undefined) {
+    const info = codeInfo(hinted)
+    const confidence: Confidence = hint.strength === 'strong' && unknown.length > 0 ? 'medium' : 'low'
+    const summary = `${info.summary} The status message says so; the evidence ${unknown.length > 0 ? 'that could be read' : ''} does not confirm it.`.replace(/\s+/g, ' ')
+    return {
+      rootCause: { code: hinted, entity: info.entity, summary, policy: null, action: hint.action, resource: hint.resource },
+      confidence: hint.strength === 'weak' ? 'low' : confidence,
+      remediation: defaultRemediation(hinted),
+      basis: null,
+    }
+  }
+
+  const info = codeInfo('UNDETERMINED')
+  return {
+    rootCause: {
+      code: 'UNDETERMINED', entity: 'none', policy: null, action: null, resource: null,
+      summary: gaps.length > 0
+        ? `No check found a cause and ${gaps.length} piece(s) of evidence could not be read; see gaps.`
+        : 'No check found a cause and the status message names none.',
+    },
+    confidence: 'low',
+    remediation: { steps: [...info.steps], policySnippet: null },
+    basis: null,
+  }
+}
+
+function defaultRemediation(code: string): Remediation {
+  return { steps: [...codeInfo(code).steps], policySnippet: null }
+}
+
+function withOthers(r: Remediation, others: Finding[]): Remediation {
+  if (others.length === 0) return r
+  return {
+    steps: [...r.steps, ...others.map((f) => `Also failing (${f.check}): ${f.message}`)],
+    policySnippet: r.policySnippet,
+  }
+}
+
+export { lower as lowerConfidence }
