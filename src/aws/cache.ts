@@ -29,7 +29,8 @@ export class SingleFlightCache {
       max,
       ttl: 60_000,
       ttlAutopurge: false,
-      ...(now ? { perf: { now } } : {}),
+      // A clock given by tests is read on every check (no ttlResolution caching).
+      ...(now ? { perf: { now }, ttlResolution: 0 } : {}),
     })
   }
 

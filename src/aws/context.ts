@@ -168,7 +168,9 @@ export function createAwsContext(input: AwsConfig): AwsContext {
       ...(credentials !== undefined ? { credentials } : {}),
       maxAttempts: config.maxAttempts ?? 3,
       ...(config.retryStrategy !== undefined ? { retryStrategy: config.retryStrategy } : {}),
-      requestHandler: { requestTimeout: timeout, connectionTimeout: Math.min(timeout, 3000) },
+      // Without throwOnRequestTimeout the current Node handler only logs a warning when
+      // requestTimeout passes and keeps waiting (checked with @smithy/node-http-handler 4.x).
+      requestHandler: { requestTimeout: timeout, connectionTimeout: Math.min(timeout, 3000), throwOnRequestTimeout: true },
     }
   }
 
@@ -298,7 +300,6 @@ export function createAwsContext(input: AwsConfig): AwsContext {
             work,
             new Promise<never>((_, reject) => {
               timer = setTimeout(() => reject(new AwsCallError({ errorName: 'DeadlineExceeded', errorClass: 'timeout', ...meta, message: 'diagnosis deadline passed during the call' })), deadlineAt - started)
-              timer.unref()
             }),
           ])
         emit({ outcome: 'ok' })
