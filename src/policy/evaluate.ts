@@ -15,9 +15,9 @@
  *  4. Resource-based policy, identity policies and permissions boundary:
  *     - Same account ("Policy evaluation for requests within a single account"):
  *       an Allow in the identity policy OR in the resource policy suffices.
- *       A resource-policy grant naming the role session's own ARN (or an IAM
- *       user's ARN) is not limited by the boundary; a grant naming the role ARN
- *       (or "*") counts as if the identity side allowed, so the boundary still
+ *       A resource-policy grant naming the role session's own ARN, an IAM
+ *       user's ARN, or "*" is not limited by the boundary; a grant naming the
+ *       role ARN counts as if the identity side allowed, so the boundary still
  *       has to allow ("Permissions boundaries for IAM entities", resource-based
  *       policies). A grant to the account principal (`arn:aws:iam::ACCT:root` or
  *       the bare id) only delegates to the account: the identity policy must
@@ -124,9 +124,13 @@ function typeResult(kind: PolicyKind, v: Votes, action: string, levelsWithoutAll
   return r
 }
 
-/** Resource-policy grants that are not limited by the boundary: they name this very session or user. */
+/**
+ * Resource-policy grants that are not limited by the boundary: they name this very
+ * session (or user), or everyone ("*" matches the session principal itself, not
+ * its role ARN).
+ */
 function isUnboundedGrant(m: PrincipalMatch | undefined, principalType: string): boolean {
-  if (m === 'session') return true
+  if (m === 'session' || m === 'wildcard') return true
   if (m === 'exact') return principalType === 'user' || principalType === 'root' || principalType === 'service'
   return false
 }

@@ -27,7 +27,13 @@ export function actionMatches(m: ActionMatcher, actionLower: string): boolean {
   return false
 }
 
-/** ARNs are matched case-sensitively, component by component (IAM JSON policy elements: Resource). */
+/**
+ * ARNs are matched case-sensitively, component by component (IAM JSON policy
+ * elements: Resource). Returns 'unresolved' when a pattern's policy variable has
+ * no value and no other pattern matched: "If AWS cannot resolve a variable this
+ * might cause the entire statement to be invalid" (IAM policy elements:
+ * Variables and tags) — the statement then does not apply at all.
+ */
 export function resourceMatches(m: ResourceMatcher, resource: string, ctx: ContextLookup, missing: string[]): boolean | 'unresolved' {
   if (m.all) return true
   for (const p of m.plain) if (arnMatch(p, resource)) return true
@@ -125,10 +131,8 @@ export function matchStatement(
   if (st.action !== null && !actionMatches(st.action, actionLower)) return null
   if (st.notAction !== null && actionMatches(st.notAction, actionLower)) return null
   if (st.resource !== null && resourceMatches(st.resource, req.resource, ctx, missing) !== true) return null
-  if (st.notResource !== null) {
-    // An unresolvable variable invalidates the statement (IAM: Variables, "Policy variables with no value").
-    if (resourceMatches(st.notResource, req.resource, ctx, missing) !== false) return null
-  }
+  // An unresolvable variable invalidates the statement, also under NotResource.
+  if (st.notResource !== null && resourceMatches(st.notResource, req.resource, ctx, missing) !== false) return null
   let pm: PrincipalMatch | null = null
   if (st.principal !== null) {
     pm = principalMatch(st.principal, req.principal)

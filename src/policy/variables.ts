@@ -9,9 +9,10 @@
  * - Variables are only recognised in policies whose Version is "2012-10-17";
  *   in older versions `${...}` is plain text.
  * - "If AWS cannot resolve a variable this might cause the entire statement to be
- *   invalid": a variable with no value (or a multivalued key, which cannot be a
- *   variable) makes the statement not apply — neither its Allow nor its Deny
- *   counts. The key is reported as missing.
+ *   invalid": a variable with no value (an absent key, or a multivalued one,
+ *   which cannot be a variable) makes the statement not apply — neither its Allow
+ *   nor its Deny counts — unless another pattern of the same Resource element
+ *   already matched. The key is reported as missing.
  */
 import type { PatternPart } from './wildcard.js'
 import type { ContextLookup } from './context-lookup.js'

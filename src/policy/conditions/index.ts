@@ -104,18 +104,20 @@ export interface ConditionOutcome {
   contextValues: readonly string[] | null
 }
 
+/** Policy values with variables substituted; null when a variable has no value (the statement is then invalid). */
 function resolveValues(c: ParsedCondition, ctx: ContextLookup, missing: string[]): PolicyValue[] | null {
   const out: PolicyValue[] = []
+  let ok = true
   for (const v of c.values) {
     if (v.template === null) {
       out.push({ text: v.text, parts: null })
       continue
     }
     const parts = resolveTemplate(v.template, ctx, missing)
-    if (parts === null) return null
-    out.push({ text: partsToString(parts), parts })
+    if (parts === null) ok = false
+    else out.push({ text: partsToString(parts), parts })
   }
-  return out
+  return ok ? out : null
 }
 
 export function evaluateCondition(c: ParsedCondition, ctx: ContextLookup, missing: string[]): ConditionOutcome {
