@@ -103,6 +103,8 @@ export interface AwsContext {
   call<T>(meta: CallMeta, fn: () => Promise<T>): Promise<T>
   onCall(listener: (e: AwsCallEvent) => void): () => void
   cacheStats(): { hits: number; misses: number }
+  /** Extension: make sure credentials for `accountId` are ready (service identity; reader role if not the own account). */
+  ensureCredentials(accountId: string): Promise<void>
   /** Extension: single-flight TTL cache shared by every diagnosis using this context. Keys must start with the account. */
   cached<T>(key: string, ttl: CacheClass, fetch: () => Promise<T>, opts?: CachedOpts<T>): Promise<T>
   /** Extension: run `fn` inside a call scope (accounting + deadline). */
@@ -269,6 +271,11 @@ export function createAwsContext(input: AwsConfig): AwsContext {
   const ctx: AwsContext = {
     config,
     serviceIdentity,
+    async ensureCredentials(accountId) {
+      checkAccount(accountId, 'sts')
+      const me = await serviceIdentity()
+      if (accountId !== me.accountId) await readerCredentials(accountId)
+    },
     backup: (a, r) => clientFor('backup', a, r, (o) => new BackupClient(o)),
     iam: (a) => clientFor('iam', a, config.defaultRegion, (o) => new IAMClient(o)),
     kms: (a, r) => clientFor('kms', a, r, (o) => new KMSClient(o)),

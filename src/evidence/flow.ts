@@ -24,6 +24,24 @@ export class Flow {
   chain(): Chain {
     return new Chain(this, 0)
   }
+
+  readonly #credentials = new Map<string, Promise<number>>()
+
+  /**
+   * Depth at which this collection has credentials for `accountId` (identity
+   * and, for another account, the reader role): the first chain that needs them
+   * pays the round trips, the others wait for them in depth too.
+   */
+  credentialsReady(accountId: string, from: Chain): Promise<number> {
+    let p = this.#credentials.get(accountId)
+    if (p === undefined) {
+      const f = from.fork()
+      p = f.run(() => this.ctx.ensureCredentials(accountId)).then(() => f.depth)
+      this.#credentials.set(accountId, p)
+      p.catch(() => this.#credentials.delete(accountId))
+    }
+    return p
+  }
 }
 
 interface Stamped<T> {
@@ -69,7 +87,12 @@ export class Chain {
   }
 
   /** One AWS call with a client that may first need credentials. */
-  call<C, T>(meta: CallMeta, client: () => Promise<C>, send: (c: C) => Promise<T>): Promise<T> {
+  async call<C, T>(meta: CallMeta, client: () => Promise<C>, send: (c: C) => Promise<T>): Promise<T> {
+    try {
+      this.#reach(await this.flow.credentialsReady(meta.accountId, this))
+    } catch {
+      // The client() below fails the same way and reports it as this call's error.
+    }
     return this.run(async () => {
       const c = await client()
       return this.ctx.call(meta, () => send(c))
