@@ -22,18 +22,33 @@ import authPlugin from './plugins/auth.js'
 import rateLimitPlugin from './plugins/rate-limit.js'
 import validationPlugin from './plugins/validation.js'
 import openapiPlugin from './plugins/openapi.js'
+import metricsPlugin from './plugins/metrics.js'
+import { AppError } from './errors.js'
+import type { AwsTelemetrySource, FleetAwsContext } from './integrations/types.js'
 import routes from '../routes/index.js'
 import type { DiagnosisService } from './service/diagnosis-service.js'
 import type { Readiness } from './service/readiness.js'
 import { createDefaultDeps } from './service/defaults.js'
+import type { DefaultDepsOptions } from './service/defaults.js'
 
 export interface AppDeps {
   diagnosisService: DiagnosisService
   readiness: Readiness
   renderMarkdown: (diagnosis: Diagnosis) => string
+  /** The AWS context, for fleet listings and AWS call metrics; tests without one get a stub that answers 503. */
+  aws?: FleetAwsContext & AwsTelemetrySource
 }
 
-export interface BuildOptions {
+/** Stands in for the AWS context when a test injects only the diagnosis pieces. */
+const NO_AWS: FleetAwsContext & AwsTelemetrySource = {
+  serviceIdentity: () => Promise.reject(new AppError('NOT_CONFIGURED', 'No AWS context configured')),
+  backup: () => Promise.reject(new AppError('NOT_CONFIGURED', 'No AWS context configured')),
+  call: () => Promise.reject(new AppError('NOT_CONFIGURED', 'No AWS context configured')),
+  onCall: () => () => {},
+  cacheStats: () => ({ hits: 0, misses: 0 }),
+}
+
+export interface BuildOptions extends DefaultDepsOptions {
   /** A pino logger built by the caller (server.ts); otherwise one is built from config. */
   loggerInstance?: FastifyBaseLogger
   /** Where the built logger writes (tests capture logs to check redaction). */
@@ -98,12 +113,15 @@ export async function buildApp(config: Config, deps: Partial<AppDeps> = {}, opts
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  const resolved: AppDeps = {
-    ...(deps.diagnosisService && deps.readiness && deps.renderMarkdown
-      ? {}
-      : createDefaultDeps(config, app.log)),
-    ...deps,
-  } as AppDeps
+  let resolved: AppDeps
+  if (deps.diagnosisService && deps.readiness && deps.renderMarkdown) {
+    resolved = { ...deps, diagnosisService: deps.diagnosisService, readiness: deps.readiness, renderMarkdown: deps.renderMarkdown }
+  } else {
+    const defaults = await createDefaultDeps(config, app.log, opts)
+    resolved = { ...defaults, ...deps }
+    // The pooled SDK clients hold sockets: release them with the app, unless the caller owns the context.
+    if (opts.aws === undefined) app.addHook('onClose', async () => defaults.aws.destroy())
+  }
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -116,6 +134,15 @@ export async function buildApp(config: Config, deps: Partial<AppDeps> = {}, opts
   await app.register(authPlugin, { enabled: config.auth.enabled, apiKeys: config.auth.apiKeys })
   await app.register(rateLimitPlugin, config.rateLimit)
   await app.register(openapiPlugin, { version: packageVersion() })
-  await app.register(routes, resolved)
+  const aws = resolved.aws ?? NO_AWS
+  await app.register(metricsPlugin, { aws })
+  await app.register(routes, {
+    config,
+    aws,
+    readiness: resolved.readiness,
+    renderMarkdown: resolved.renderMarkdown,
+    // Every transport's diagnoses are counted (backup_doctor_diagnoses_total).
+    diagnosisService: app.metrics.instrument(resolved.diagnosisService),
+  })
   return app
 }

@@ -1,0 +1,71 @@
+/**
+ * End-to-end harness: a sandbox serving a world, and the real service (buildApp
+ * with the real AWS context, evidence collector and pipeline) listening on
+ * 127.0.0.1:0, talked to over HTTP with fetch.
+ */
+import type { Test } from 'tap'
+import { ConfiguredRetryStrategy } from '@smithy/util-retry'
+import { buildApp } from '../../src/app.js'
+import { createAwsContext } from '../../src/aws/index.js'
+import type { Env } from '../../src/config.js'
+import type { World } from '../../src/sandbox/index.js'
+import { withSandbox } from '../helpers/sandbox.js'
+import { TEST_KEY, testConfig } from '../helpers/app.js'
+
+process.env['AWS_EC2_METADATA_DISABLED'] = 'true'
+
+export interface Service {
+  base: string
+  sandbox: Awaited<ReturnType<typeof withSandbox>>
+  get(path: string, headers?: Record<string, string>): Promise<Response>
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>
+}
+
+export async function startService(t: Test, world: World | string | unknown, env: Env = {}): Promise<Service> {
+  const sandbox = await withSandbox(t, world)
+  const w = sandbox.world as unknown as { region?: string; readerRoleName?: string }
+  const config = testConfig({
+    AWS_ENDPOINT_URL: sandbox.url,
+    AWS_REGION: w.region ?? 'us-east-1',
+    BACKUP_DOCTOR_READER_ROLE: w.readerRoleName ?? 'BackupDoctorReadOnly',
+    BACKUP_DOCTOR_RATE_LIMIT: '10000',
+    ...env,
+  })
+  const aws = createAwsContext({
+    defaultRegion: config.defaultRegion,
+    readerRoleName: config.readerRoleName,
+    endpoint: sandbox.url,
+    callTimeoutMs: config.aws.callTimeoutMs,
+    maxAttempts: config.aws.maxAttempts,
+    credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'x' },
+    retryStrategy: new ConfiguredRetryStrategy(config.aws.maxAttempts, 5),
+  })
+  const app = await buildApp(config, {}, { aws })
+  t.teardown(async () => {
+    await app.close()
+    aws.destroy()
+  })
+  const base = await app.listen({ port: 0, host: '127.0.0.1' })
+  const headers = (h: Record<string, string> = {}) => ({ authorization: `Bearer ${TEST_KEY}`, ...h })
+  return {
+    base,
+    sandbox,
+    get: (path, h) => fetch(base + path, { headers: headers(h) }),
+    post: (path, body, h) =>
+      fetch(base + path, { method: 'POST', headers: headers({ 'content-type': 'application/json', ...h }), body: JSON.stringify(body) }),
+  }
+}
+
+interface WorldShape {
+  accounts: { id: string; backup?: Record<string, Record<string, unknown>[] | undefined> }[]
+}
+
+/** The account of the world that holds job `jobId`. */
+export function accountOfJob(world: unknown, jobId: string): string | undefined {
+  for (const a of (world as WorldShape).accounts) {
+    for (const [list, key] of [['backupJobs', 'BackupJobId'], ['copyJobs', 'CopyJobId'], ['restoreJobs', 'RestoreJobId']] as const) {
+      if ((a.backup?.[list] ?? []).some((j) => j[key] === jobId)) return a.id
+    }
+  }
+  return undefined
+}
