@@ -38,7 +38,6 @@ t.test('the other reads answer the management account only (AccessDeniedExceptio
     new ListPoliciesForTargetCommand({ TargetId: PROD, Filter: 'SERVICE_CONTROL_POLICY' }),
     new DescribePolicyCommand({ PolicyId: 'p-FullAWSAccess' }),
   ]) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const err = await member.organizations.send(cmd as any).catch((e: unknown) => e)
     t.ok(err instanceof AccessDeniedException, cmd.constructor.name)
     t.equal((err as AccessDeniedException).$metadata.httpStatusCode, 403)
@@ -84,7 +83,6 @@ t.test('ListPoliciesForTarget filters by type and target, paginates; DescribePol
   for await (const page of paginateListPoliciesForTarget({ client: clients.organizations, pageSize: 1 }, { TargetId: PROD, Filter: 'SERVICE_CONTROL_POLICY' })) pages.push(page.Policies!.map((p) => p.Id!))
   t.strictSame(pages, [['p-FullAWSAccess'], ['p-prodextra1']])
   await t.rejects(clients.organizations.send(new ListPoliciesForTargetCommand({ TargetId: OUTSIDE, Filter: 'SERVICE_CONTROL_POLICY' })), TargetNotFoundException)
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   await t.rejects(clients.organizations.send(new ListPoliciesForTargetCommand({ TargetId: PROD, Filter: 'NOPE' as any })), InvalidInputException)
   await t.rejects(clients.organizations.send(new ListPoliciesForTargetCommand({ TargetId: PROD, Filter: 'SERVICE_CONTROL_POLICY', NextToken: 'x' })), InvalidInputException)
 
