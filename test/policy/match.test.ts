@@ -78,7 +78,7 @@ t.test('NotPrincipal [IAM JSON policy elements: NotPrincipal — account, then r
     [[`arn:aws:iam::${ACCT}:role/Admin`], admin, true, 'role without its account: denied'],
     [[`arn:aws:iam::${ACCT}:root`], admin, true, 'account alone exempts only the account principal'],
     [[admin.arn, ACCT], admin, false, 'session ARN + bare account id'],
-    [[`arn:aws:iam::${OTHER}:root`], admin, true],
+    [[`arn:aws:iam::${OTHER}:root`], admin, true, 'another account listed'],
   ]
   for (const [list, who, denied, note] of rows) {
     const r = matchStatements(policy('vault', [{ Effect: 'Deny', NotPrincipal: { AWS: list }, Action: '*', Resource: '*' }]), req('backup:DeleteRecoveryPoint', '*', {}, who))
