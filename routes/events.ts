@@ -55,6 +55,8 @@ export interface EventsRouteOptions {
   retryDelayMs?: number
   /** Seconds a 503 asks the sender to wait when the queue is full. */
   retryAfterSeconds?: number
+  /** On close, how long queued diagnoses may still run (default 10 s). */
+  drainTimeoutMs?: number
 }
 
 const AckSchema = Type.Object({
@@ -87,7 +89,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, 
           ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
         })
   if (notifier) {
-    app.addHook('onClose', async () => notifier.onIdle())
+    app.addHook('onClose', async () => notifier.close(opts.drainTimeoutMs ?? 10_000))
   }
   const verifier = new SnsVerifier({
     ...(opts.sns?.fetchCert ? { fetchCert: opts.sns.fetchCert } : {}),

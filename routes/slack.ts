@@ -45,6 +45,8 @@ export interface SlackRouteOptions {
   now?: () => number
   concurrency?: number
   capacity?: number
+  /** On close, how long queued commands may still run (default 10 s). */
+  drainTimeoutMs?: number
 }
 
 interface SlackBody {
@@ -67,7 +69,10 @@ const slackRoutes: FastifyPluginAsyncTypebox<SlackRouteOptions> = async (app, op
     capacity: opts.capacity ?? 200,
     onError: (err) => app.log.error({ err }, 'slack command task crashed'),
   })
-  app.addHook('onClose', async () => queue.onIdle())
+  app.addHook('onClose', async () => {
+    const dropped = await queue.drain(opts.drainTimeoutMs ?? 10_000)
+    if (dropped > 0) app.log.warn({ dropped }, 'shutting down with slash commands not yet answered')
+  })
 
   // Encapsulated: only this plugin's routes parse forms, and they keep the raw body
   // for the signature (Slack signs the exact bytes it sent).

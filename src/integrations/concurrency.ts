@@ -58,6 +58,26 @@ export class WorkQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
+  /**
+   * Wait up to `timeoutMs` for the queue to empty; then drop what is still
+   * waiting (running tasks are left to finish). Returns how many were dropped,
+   * so a shutdown can log it: the work was acknowledged but not done.
+   */
+  async drain(timeoutMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined
+    const idle = await Promise.race([
+      this.onIdle().then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs)
+      }),
+    ])
+    clearTimeout(timer)
+    if (idle) return 0
+    const dropped = this.waiting.length
+    this.waiting.length = 0
+    return dropped
+  }
+
   private start(task: () => Promise<void>): void {
     this.active++
     // Run on a later tick so that a synchronous throw is handled like a rejection.

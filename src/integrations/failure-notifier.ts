@@ -114,6 +114,16 @@ export class FailureNotifier {
     return this.queue.onIdle()
   }
 
+  /**
+   * On shutdown: let queued work finish for up to `timeoutMs`, then drop the rest
+   * and log how many. Accepted events live in memory only; a durable queue
+   * (SQS between EventBridge and the service) is the answer where that matters.
+   */
+  async close(timeoutMs: number): Promise<void> {
+    const dropped = await this.queue.drain(timeoutMs)
+    if (dropped > 0) this.opts.logger.warn({ dropped }, 'shutting down with job-failure events not yet diagnosed')
+  }
+
   private async process(ref: FailedJobRef): Promise<void> {
     let message
     try {

@@ -138,6 +138,17 @@ t.test('unset signing secret is 503; JSON body is 415; ssl_check is acknowledged
   const { app: app2 } = await setup(t)
   const json = await app2.inject({ method: 'POST', url: '/v1/slack/commands', payload: { text: ID } })
   t.equal(json.statusCode, 415)
+  // Content type with parameters is still a form.
+  const ts = String(Math.floor(Date.now() / 1000))
+  const helpBody = form({ command: '/backup-why', text: 'help' })
+  const charset = await app2.inject({
+    method: 'POST',
+    url: '/v1/slack/commands',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'x-slack-request-timestamp': ts, 'x-slack-signature': computeSlackSignature(SECRET, ts, helpBody) },
+    payload: helpBody,
+  })
+  t.equal(charset.statusCode, 200)
+  t.match(charset.json().text, 'Usage')
   const ssl = await signed(app2, form({ ssl_check: '1', token: 'x' }))
   t.equal(ssl.statusCode, 200)
   t.equal(service.calls.length, 0)
