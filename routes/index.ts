@@ -30,6 +30,11 @@ export default async function routes(app: FastifyInstance, opts: RoutesOptions):
   await app.register(failedJobsRoutes, { aws: opts.aws, diagnosisService, defaultRegion: config.defaultRegion })
   // Slack authenticates by request signature, events by bearer key (EventBridge) or SNS signature:
   // both declare `auth: 'none'` and check themselves (app.verifyBearer for the bearer case).
-  await app.register(slackRoutes, { signingSecret: config.slack.signingSecret, diagnosisService, publicUrl: config.publicUrl })
+  await app.register(slackRoutes, {
+    signingSecret: config.slack.signingSecret,
+    diagnosisService,
+    publicUrl: config.publicUrl,
+    allowedResponseUrlPrefixes: config.slack.responseUrlPrefixes,
+  })
   await app.register(eventsRoutes, { webhookUrl: config.slack.webhookUrl, diagnosisService, publicUrl: config.publicUrl })
 }

@@ -18,7 +18,12 @@ export interface Config {
   /** AWS_ENDPOINT_URL: every AWS call goes there (the sandbox); null = AWS itself. */
   readonly awsEndpointUrl: string | null
   readonly auth: Readonly<{ enabled: boolean; apiKeys: readonly string[] }>
-  readonly slack: Readonly<{ signingSecret: string | null; webhookUrl: string | null }>
+  readonly slack: Readonly<{
+    signingSecret: string | null
+    webhookUrl: string | null
+    /** Where slash-command verdicts may be posted (response_url prefixes). */
+    responseUrlPrefixes: readonly string[]
+  }>
   /** Role assumed in each account a diagnosis reads (BACKUP_DOCTOR_READER_ROLE). */
   readonly readerRoleName: string
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -114,6 +119,25 @@ export function loadConfig(env: Env): Config {
     }
   }
 
+  // A slash command's response_url is attacker-influenced input: verdicts are posted only under these prefixes.
+  const responseUrlPrefixes = (get('BACKUP_DOCTOR_SLACK_RESPONSE_URL_PREFIXES') ?? 'https://hooks.slack.com/')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+  for (const p of responseUrlPrefixes) {
+    let ok = false
+    try {
+      const u = new URL(p)
+      ok = (u.protocol === 'https:' || (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost'))) && p.endsWith('/')
+    } catch {
+      ok = false
+    }
+    if (!ok) {
+      problems.push('BACKUP_DOCTOR_SLACK_RESPONSE_URL_PREFIXES: https URL prefixes ending in "/" (http only for 127.0.0.1/localhost)')
+      break
+    }
+  }
+
   const readerRoleName = get('BACKUP_DOCTOR_READER_ROLE') ?? 'BackupDoctorReadOnly'
   if (!ROLE_NAME.test(readerRoleName)) problems.push(`BACKUP_DOCTOR_READER_ROLE: an IAM role name ([A-Za-z0-9+=,.@_-], 1-64 characters)`)
 
@@ -129,6 +153,7 @@ export function loadConfig(env: Env): Config {
     slack: Object.freeze({
       signingSecret: get('SLACK_SIGNING_SECRET') ?? null,
       webhookUrl: url('SLACK_WEBHOOK_URL', ['https:', 'http:']),
+      responseUrlPrefixes: Object.freeze(responseUrlPrefixes),
     }),
     readerRoleName,
     logLevel: logLevel as Config['logLevel'],

@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: a simulated AWS organization (the sandbox serving
  * demo/world.json) and the service pointed at it, authentication off, on
- * 127.0.0.1, with ready-to-paste curl commands. Ctrl-C stops both.
+ * 127.0.0.1, with ready-to-paste curl commands; a local stand-in for Slack prints
+ * what the integrations would post. Ctrl-C stops everything.
  *
  * Nothing here touches real AWS: the service's AWS endpoint is the sandbox, its
  * credentials are dummies, and the instance metadata service is disabled.
@@ -12,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { buildApp } from '../app.js'
 import { ConfigError, loadConfig } from '../config.js'
 import { startSandbox } from '../sandbox/index.js'
+import { eventBridgeExample, failedJobsExample, slackCommandExample, startLocalSlack } from '../integrations/try-locally.js'
 import type { World } from '../sandbox/index.js'
 
 /** demo/world.json from src/cli (tsx) or dist/src/cli (built). */
@@ -24,6 +26,9 @@ function findDemoWorld(): string {
   }
   throw new Error('demo/world.json not found next to the package')
 }
+
+/** Signing secret of the demo's local Slack stand-in (not a secret: it signs requests to a local demo). */
+const DEMO_SLACK_SECRET = 'demo-signing-secret'
 
 interface DemoJob {
   jobId: string
@@ -73,9 +78,14 @@ async function main(): Promise<void> {
   // Belt and braces: no default credential chain may reach the instance metadata address.
   process.env['AWS_EC2_METADATA_DISABLED'] = 'true'
   const sandbox = await startSandbox({ world: findDemoWorld(), port: 0 })
+  // A local stand-in for Slack: slash-command answers and failure notifications are printed here.
+  const slack = await startLocalSlack()
   let config
   try {
     config = loadConfig({
+      SLACK_SIGNING_SECRET: DEMO_SLACK_SECRET,
+      SLACK_WEBHOOK_URL: `${slack.url}/webhook`,
+      BACKUP_DOCTOR_SLACK_RESPONSE_URL_PREFIXES: `${slack.url}/`,
       PORT: process.env['PORT'] ?? '3000',
       LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
       HOST: '127.0.0.1',
@@ -86,6 +96,7 @@ async function main(): Promise<void> {
     })
   } catch (e) {
     await sandbox.close()
+    await slack.close()
     if (e instanceof ConfigError) {
       console.error(e.message)
       process.exit(2)
@@ -109,20 +120,32 @@ async function main(): Promise<void> {
     console.log('\nstopping…')
     await app.close()
     await sandbox.close()
+    await slack.close()
     process.exit(0)
   }
   process.once('SIGINT', () => void stop())
   process.once('SIGTERM', () => void stop())
 
+  const jobs = demoJobs(sandbox.world)
+  const first = jobs[0]
+  const integrations = first === undefined
+    ? ''
+    : `
+
+# Integrations (answers are printed below as "--- Slack message ---"):
+${slackCommandExample({ baseUrl: address, signingSecret: DEMO_SLACK_SECRET, text: `${first.jobId} ${first.accountId}`, responseUrl: `${slack.url}/commands/demo` })}
+${eventBridgeExample({ baseUrl: address, jobId: first.jobId, accountId: first.accountId, region: 'us-east-1' })}
+${failedJobsExample({ baseUrl: address, query: 'accountId=111111111111' })}`
   console.log(`Backup Doctor demo
   service : ${address}  (authentication off)
   sandbox : ${sandbox.url}  (simulated AWS organization from demo/world.json)
+  slack   : ${slack.url}  (local stand-in: prints what would be posted to Slack)
   docs    : ${address}/docs
 
 Try:
-${curlExamples(address, demoJobs(sandbox.world))}
+${curlExamples(address, jobs)}${integrations}
 
-Ctrl-C stops both.`)
+Ctrl-C stops everything.`)
 }
 
 // Run only as the entry point (`node dist/src/cli/demo.js`), not when a test imports the helpers above.

@@ -82,7 +82,15 @@ export function toProblemInput(error: unknown): ProblemInput {
   }
   if (typeof e.code === 'string' && e.code in FASTIFY_CODES) {
     const code = FASTIFY_CODES[e.code] as ErrorCode
-    return { code, detail: typeof e.message === 'string' ? e.message : ERROR_CATALOGUE[code].title }
+    const detail =
+      code === 'UNSUPPORTED_MEDIA_TYPE'
+        ? "This route does not accept the request's Content-Type (the API takes application/json)"
+        : code === 'PAYLOAD_TOO_LARGE'
+          ? 'The request body is larger than the limit'
+          : typeof e.message === 'string'
+            ? e.message
+            : ERROR_CATALOGUE[code].title
+    return { code, detail }
   }
   // Fastify's JSON parser raises a SyntaxError with statusCode 400; prototype poisoning too.
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500

@@ -46,7 +46,7 @@ t.test('the built demo serves diagnoses and stops on SIGINT', async (t) => {
   child.stdout.on('data', (d: Buffer) => (out += d.toString()))
   child.stderr.on('data', (d: Buffer) => (out += d.toString()))
   const deadline = Date.now() + 20_000
-  while (!/Ctrl-C stops both/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50))
+  while (!/Ctrl-C stops everything/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50))
   t.match(out, /service : http:\/\/127\.0\.0\.1:\d+/, out)
   const curl = /curl -s '(http:\/\/127\.0\.0\.1:\d+\/v1\/jobs\/[^']+)'/.exec(out)
   t.ok(curl, 'prints a curl command')
@@ -60,5 +60,5 @@ t.test('the built demo serves diagnoses and stops on SIGINT', async (t) => {
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   child.kill('SIGINT')
-  t.equal(await exited, 0, 'Ctrl-C stops both cleanly')
+  t.equal(await exited, 0, 'Ctrl-C stops everything cleanly')
 })

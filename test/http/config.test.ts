@@ -9,7 +9,7 @@ t.test('defaults of the contract', async (t) => {
   t.equal(c.awsEndpointUrl, null)
   t.same(c.auth, { enabled: true, apiKeys: ['k1', 'k2'] })
   t.equal(c.readerRoleName, 'BackupDoctorReadOnly')
-  t.same(c.slack, { signingSecret: null, webhookUrl: null })
+  t.same(c.slack, { signingSecret: null, webhookUrl: null, responseUrlPrefixes: ['https://hooks.slack.com/'] })
   t.ok(Object.isFrozen(c) && Object.isFrozen(c.auth) && Object.isFrozen(c.auth.apiKeys), 'frozen')
 })
 
@@ -54,4 +54,15 @@ t.test('variables are read', async (t) => {
   t.equal(c.aws.callTimeoutMs, 250)
   const described = JSON.stringify(describeConfig(c))
   t.notMatch(described, /s3cr3t|hooks\.slack\.com/, 'secrets are not described')
+})
+
+t.test('Slack response_url prefixes: https by default, http only for loopback', async (t) => {
+  t.same(loadConfig({ BACKUP_DOCTOR_AUTH: 'off' }).slack.responseUrlPrefixes, ['https://hooks.slack.com/'])
+  t.same(
+    loadConfig({ BACKUP_DOCTOR_AUTH: 'off', BACKUP_DOCTOR_SLACK_RESPONSE_URL_PREFIXES: 'https://hooks.slack-gov.com/, http://127.0.0.1:4599/' }).slack.responseUrlPrefixes,
+    ['https://hooks.slack-gov.com/', 'http://127.0.0.1:4599/'],
+  )
+  for (const bad of ['http://hooks.slack.com/', 'https://hooks.slack.com', 'ftp://x/', 'not a url']) {
+    t.throws(() => loadConfig({ BACKUP_DOCTOR_AUTH: 'off', BACKUP_DOCTOR_SLACK_RESPONSE_URL_PREFIXES: bad }), ConfigError, bad)
+  }
 })
