@@ -8,7 +8,7 @@ import { evaluateCondition } from './conditions/index.js'
 import type { ActionMatcher, ParsedPolicy, ParsedStatement, PrincipalSpec, ResourceMatcher } from './parse.js'
 import type { ConditionTrace, EvalRequest, Principal, PrincipalMatch, StatementRef } from './types.js'
 import { resolveTemplate } from './variables.js'
-import { arnMatch, arnMatchParts, globMatchIgnoreCase } from './wildcard.js'
+import { arnMatchParts } from './wildcard.js'
 
 export interface MatchOptions {
   /**
@@ -23,7 +23,7 @@ export interface MatchOptions {
 /** Action names are case-insensitive (IAM JSON policy elements: Action). */
 export function actionMatches(m: ActionMatcher, actionLower: string): boolean {
   if (m.exact.has(actionLower)) return true
-  for (const p of m.patterns) if (globMatchIgnoreCase(p, actionLower)) return true
+  for (const p of m.patterns) if (p(actionLower)) return true
   return false
 }
 
@@ -36,7 +36,7 @@ export function actionMatches(m: ActionMatcher, actionLower: string): boolean {
  */
 export function resourceMatches(m: ResourceMatcher, resource: string, ctx: ContextLookup, missing: string[]): boolean | 'unresolved' {
   if (m.all) return true
-  for (const p of m.plain) if (arnMatch(p, resource)) return true
+  for (const p of m.plain) if (p(resource)) return true
   let unresolved = false
   for (const t of m.templates) {
     const parts = resolveTemplate(t, ctx, missing)

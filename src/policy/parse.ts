@@ -23,7 +23,7 @@
 import { parseOperator, type ConditionValue, type ParsedCondition } from './conditions/index.js'
 import type { PolicyInput, PolicyKind, PolicyParseErrorInfo } from './types.js'
 import { parseTemplate, type Template } from './variables.js'
-import { hasWildcard } from './wildcard.js'
+import { compileArnPattern, compileGlobIgnoreCase, hasWildcard, type Matcher } from './wildcard.js'
 
 export class PolicyParseError extends Error {
   readonly info: PolicyParseErrorInfo
@@ -37,14 +37,15 @@ export class PolicyParseError extends Error {
 export interface ActionMatcher {
   /** Lowercase action names without wildcards. */
   exact: Set<string>
-  /** Lowercase patterns with `*`/`?`. */
-  patterns: string[]
+  /** Patterns with `*`/`?`, compiled (case-insensitive). */
+  patterns: Matcher[]
   raw: string[]
 }
 
 export interface ResourceMatcher {
   all: boolean
-  plain: string[]
+  /** Patterns without policy variables, compiled. */
+  plain: Matcher[]
   templates: Template[]
   raw: string[]
 }
@@ -124,7 +125,7 @@ function parseActions(v: unknown, path: string, fail: Fail): ActionMatcher {
     // "service:action", or "*" (IAM JSON policy elements: Action)
     if (a !== '*' && !/^[A-Za-z0-9-]+:[A-Za-z0-9*?_-]*$/.test(a)) fail(`${path}${Array.isArray(v) ? '/' + i : ''}`, `"${a}" is not service:action`)
     const low = a.toLowerCase()
-    if (hasWildcard(low)) m.patterns.push(low)
+    if (hasWildcard(low)) m.patterns.push(compileGlobIgnoreCase(low))
     else m.exact.add(low)
   })
   return m
@@ -140,7 +141,7 @@ function parseResources(v: unknown, path: string, fail: Fail, variables: boolean
     if (r === '*') m.all = true
     const t = variables ? parseTemplate(r) : null
     if (t !== null) m.templates.push(t)
-    else m.plain.push(r)
+    else m.plain.push(compileArnPattern(r))
   })
   return m
 }

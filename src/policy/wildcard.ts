@@ -137,3 +137,40 @@ export function arnMatchParts(parts: readonly PatternPart[], arn: string): boole
   }
   return true
 }
+
+/** A compiled matcher: patterns are compiled once at parse time, not per request. */
+export type Matcher = (value: string) => boolean
+
+/** Compiles a case-insensitive glob (action names). */
+export function compileGlobIgnoreCase(pattern: string): Matcher {
+  if (pattern === '*') return () => true
+  if (!hasWildcard(pattern)) {
+    const low = pattern.toLowerCase()
+    return (v) => v.toLowerCase() === low
+  }
+  const re = new RegExp('^' + globSource(pattern) + '$', 'is')
+  return (v) => re.test(v)
+}
+
+/**
+ * Compiles an ARN pattern into one regular expression equivalent to arnMatch():
+ * in the first five components a wildcard cannot cross a colon, in the sixth
+ * (resource) component it can.
+ */
+export function compileArnPattern(pattern: string): Matcher {
+  if (pattern === '*') return () => true
+  if (!hasWildcard(pattern)) return (v) => v === pattern
+  const comps = splitArn(pattern)
+  if (comps === null) {
+    const re = new RegExp('^' + globSource(pattern) + '$', 's')
+    return (v) => re.test(v)
+  }
+  let src = '^'
+  for (let i = 0; i < 5; i++) {
+    for (const ch of comps[i] as string) src += ch === '*' ? '[^:]*' : ch === '?' ? '[^:]' : escapeRegex(ch)
+    src += ':'
+  }
+  src += globSource(comps[5] as string) + '$'
+  const re = new RegExp(src, 's')
+  return (v) => re.test(v)
+}
