@@ -95,7 +95,12 @@ export class Chain {
     }
     return this.run(async () => {
       const c = await client()
-      return this.ctx.call(meta, () => send(c))
+      return this.ctx.call(meta, async () => {
+        const out = await send(c)
+        // Never let a missing output crash a source: it is an answer the service cannot use.
+        if (out === undefined || out === null) throw badResponse(meta, 'empty answer')
+        return out
+      })
     })
   }
 
