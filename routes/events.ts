@@ -89,6 +89,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, 
           ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
         })
   if (notifier) {
+    if (app.hasDecorator('metrics')) app.metrics.trackQueue('events', () => ({ pending: notifier.pending, running: notifier.running }))
     app.addHook('onClose', async () => notifier.close(opts.drainTimeoutMs ?? 10_000))
   }
   const verifier = new SnsVerifier({

@@ -69,6 +69,7 @@ const slackRoutes: FastifyPluginAsyncTypebox<SlackRouteOptions> = async (app, op
     capacity: opts.capacity ?? 200,
     onError: (err) => app.log.error({ err }, 'slack command task crashed'),
   })
+  if (app.hasDecorator('metrics')) app.metrics.trackQueue('slack-commands', () => ({ pending: queue.pending, running: queue.running }))
   app.addHook('onClose', async () => {
     const dropped = await queue.drain(opts.drainTimeoutMs ?? 10_000)
     if (dropped > 0) app.log.warn({ dropped }, 'shutting down with slash commands not yet answered')

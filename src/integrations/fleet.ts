@@ -134,7 +134,12 @@ export class FleetTriage {
       this.listings.set(key, pending)
       pending.catch(() => this.listings.delete(key))
     }
-    const listing = await pending
+    let listing: Listing
+    try {
+      listing = await pending
+    } catch (err) {
+      throw toAppError(err, 'ListBackupJobs')
+    }
     const pageJobs = listing.jobs.slice(offset, offset + limit)
     const jobs = await mapLimit(pageJobs, this.opts.concurrency, (job) => this.triage(job))
     const next = offset + limit < listing.jobs.length ? encodeToken(key, offset + limit) : null

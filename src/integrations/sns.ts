@@ -29,7 +29,7 @@ import { X509Certificate, verify as cryptoVerify } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import type { JobType } from '../evidence/types.js'
 import { isAccountId, isJobId, isRegion } from '../validate.js'
-import { FAILURE_STATES, type EventDecision } from './eventbridge.js'
+import { decideEventBridge, FAILURE_STATES, looksLikeEventBridge, type EventDecision } from './eventbridge.js'
 
 export type SnsMessageType = 'Notification' | 'SubscriptionConfirmation' | 'UnsubscribeConfirmation'
 
@@ -203,6 +203,16 @@ function attr(msg: SnsMessage, name: string): string | undefined {
   return isRecord(a) && typeof a.Value === 'string' ? a.Value : undefined
 }
 
+function parseJsonObject(text: string): Record<string, unknown> | null {
+  if (!text.startsWith('{')) return null
+  try {
+    const v: unknown = JSON.parse(text)
+    return isRecord(v) ? v : null
+  } catch {
+    return null
+  }
+}
+
 function jobTypeOf(eventType: string): JobType | null {
   if (eventType.startsWith('BACKUP_JOB')) return 'backup'
   if (eventType.startsWith('COPY_JOB')) return 'copy'
@@ -214,7 +224,13 @@ function jobTypeOf(eventType: string): JobType | null {
 export function decideSnsNotification(msg: SnsMessage, region: string, topicAccountId: string): EventDecision {
   const eventId = msg.MessageId
   const eventType = attr(msg, 'EventType')?.toUpperCase()
-  if (eventType === undefined) return { kind: 'ignore', eventId, reason: 'not an AWS Backup notification' }
+  if (eventType === undefined) {
+    // An EventBridge rule whose target is an SNS topic: the Message (which SNS
+    // signs) is the whole event, so it is as trustworthy as the envelope.
+    const event = parseJsonObject(msg.Message)
+    if (event !== null && looksLikeEventBridge(event)) return decideEventBridge(event)
+    return { kind: 'ignore', eventId, reason: 'not an AWS Backup notification' }
+  }
   const jobType = jobTypeOf(eventType)
   if (jobType === null) return { kind: 'ignore', eventId, reason: 'not a job notification' }
   const state = attr(msg, 'State')?.toUpperCase() ?? (eventType.endsWith('_FAILED') ? 'FAILED' : undefined)

@@ -13,6 +13,7 @@
  * - `backup_doctor_http_request_duration_seconds{method,route,status_code}`: the
  *   route template, never the raw URL (job ids would explode cardinality);
  * - `backup_doctor_events_total{source,outcome}`: job-failure events (routes/events.ts);
+ * - `backup_doctor_queue_tasks{queue,state}`: depth of the Slack and events work queues;
  * - process metrics (prom-client defaults) unless `defaultMetrics: false`.
  *
  * Wrapped with fastify-plugin so the HTTP hook sees every route of the app.
@@ -33,6 +34,8 @@ export interface Metrics {
   observeDiagnosisError(err: unknown): void
   /** Count one job-failure event by sender and what became of it. */
   observeEvent(source: 'eventbridge' | 'sns', outcome: string): void
+  /** Expose a work queue's depth as `backup_doctor_queue_tasks{queue,state}` (read at scrape time). */
+  trackQueue(name: string, stats: () => { pending: number; running: number }): void
   /** A DiagnosisService that counts every diagnosis it makes. */
   instrument<S extends DiagnosisServiceLike>(service: S): S
 }
@@ -118,6 +121,21 @@ export function createMetrics(opts: MetricsPluginOptions = {}): Metrics & { clos
     registers: [registry],
   })
 
+  const queues = new Map<string, () => { pending: number; running: number }>()
+  new Gauge({
+    name: `${p}queue_tasks`,
+    help: 'Background work (Slack commands, job-failure events) waiting or running, by queue',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    collect() {
+      for (const [queue, stats] of queues) {
+        const { pending, running } = stats()
+        this.set({ queue, state: 'pending' }, pending)
+        this.set({ queue, state: 'running' }, running)
+      }
+    },
+  })
+
   const unsubscribe = aws
     ? aws.onCall((e) => {
         awsCalls.inc({ service: e.service, operation: e.operation, outcome: e.outcome, error_class: e.outcome === 'ok' ? 'none' : (e.errorClass ?? 'unknown') })
@@ -136,6 +154,9 @@ export function createMetrics(opts: MetricsPluginOptions = {}): Metrics & { clos
     },
     observeEvent(source, outcome) {
       events.inc({ source, outcome })
+    },
+    trackQueue(name, stats) {
+      queues.set(name, stats)
     },
     instrument(service) {
       const wrapped = Object.create(service) as typeof service

@@ -44,6 +44,9 @@ t.test('wired into buildApp: auth modes, OpenAPI, metrics', async (t) => {
   t.match(metrics.body, /backup_doctor_diagnoses_total\{root_cause="[A-Z0-9_]+",confidence="high"\} 2/)
   t.match(metrics.body, /backup_doctor_http_request_duration_seconds_count\{method="POST",route="\/v1\/events",status_code="202"\} 1/)
 
+  t.match(metrics.body, /backup_doctor_queue_tasks\{queue="events",state="pending"\} 0/)
+  t.match(metrics.body, /backup_doctor_queue_tasks\{queue="slack-commands",state="running"\} [01]/)
+
   const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
   for (const path of ['/v1/slack/commands', '/v1/events', '/v1/failed-jobs', '/metrics']) t.ok(doc.paths[path], `${path} documented`)
   t.ok(doc.paths['/v1/failed-jobs'].get.parameters.some((p: { name: string }) => p.name === 'nextToken'))

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { decideSnsNotification, isSnsEndpointUrl, parseSnsMessage, snsStringToSign, SnsVerifier, type SnsMessage } from '../../src/integrations/sns.js'
-import { backupNotification, CERT_URL, makeSigningKey, signSns, TOPIC_ARN } from './helpers.js'
+import { backupNotification, CERT_URL, eventBridgeEvent, makeSigningKey, signSns, TOPIC_ARN } from './helpers.js'
 
 const key = makeSigningKey()
 const other = makeSigningKey()
@@ -115,4 +115,16 @@ t.test('AWS Backup notifications: what is diagnosed', async (t) => {
   const otherAccount = signSns(key, backupNotification())
   otherAccount.MessageAttributes = { ...otherAccount.MessageAttributes, AccountId: { Type: 'String', Value: '222222222222' } }
   t.equal(decideSnsNotification(otherAccount, 'us-east-1', '111111111111').kind, 'malformed', 'account not the topic account')
+})
+
+t.test('an EventBridge event delivered through an SNS topic', async (t) => {
+  const wrap = (event: unknown) => signSns(key, { Type: 'Notification', MessageId: 'sns-eb-1', TopicArn: TOPIC_ARN, Message: JSON.stringify(event), Timestamp: new Date().toISOString() })
+  t.same(decideSnsNotification(wrap(eventBridgeEvent({ account: '222222222222', region: 'eu-west-1' })), 'us-east-1', '111111111111'), {
+    kind: 'diagnose',
+    eventId: 'b3e8c5a1-0000-4000-8000-000000000001',
+    state: 'FAILED',
+    ref: { jobId: '0A1B2C3D-0000-4000-8000-0000000000F1', jobType: 'backup', accountId: '222222222222', region: 'eu-west-1' },
+  })
+  t.equal(decideSnsNotification(wrap(eventBridgeEvent({ state: 'COMPLETED' })), 'us-east-1', '111111111111').kind, 'ignore')
+  t.equal(decideSnsNotification(wrap({ hello: 'world' }), 'us-east-1', '111111111111').kind, 'ignore')
 })
