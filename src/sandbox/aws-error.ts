@@ -72,7 +72,14 @@ const DEFAULT_STATUS: Record<string, number> = {
   KMSInvalidStateException: 409,
 }
 
-export function defaultStatus(code: string): number {
+const THROTTLING = /^(Throttling|ThrottlingException|ThrottledException|TooManyRequestsException|RequestLimitExceeded|RequestThrottled)$/
+
+/**
+ * The status AWS sends with `code`. `service` refines it where services
+ * differ: AWS Backup answers throttling with 429 (aws-wire-facts.md).
+ */
+export function defaultStatus(code: string, service?: string): number {
+  if (service === 'backup' && THROTTLING.test(code)) return 429
   const known = DEFAULT_STATUS[code]
   if (known !== undefined) return known
   if (/Throttl|TooMany|RateExceeded|LimitExceeded/i.test(code)) return 400

@@ -4,7 +4,7 @@
  * calls affected in total, across every operation the fault matches; a fault's
  * `accountId` is the account whose credentials sign the call.
  */
-import { AwsError } from './aws-error.js'
+import { AwsError, defaultStatus } from './aws-error.js'
 import type { WorldFault } from './world.js'
 
 export interface FaultOutcome {
@@ -19,8 +19,11 @@ export class FaultInjector {
     this.remaining = faults.map((f) => f.count)
   }
 
-  /** Applies (and consumes) every fault matching the call. */
-  apply(service: string, operation: string, accountId: string): FaultOutcome {
+  /**
+   * Applies (and consumes) every fault matching the call. `callerArn` words the
+   * default AccessDenied message the way AWS does.
+   */
+  apply(service: string, operation: string, accountId: string, callerArn = `arn:aws:iam::${accountId}:root`): FaultOutcome {
     const outcome: FaultOutcome = { latencyMs: 0 }
     this.faults.forEach((f, i) => {
       if (f.service !== service) return
@@ -33,9 +36,16 @@ export class FaultInjector {
       }
       outcome.latencyMs += f.latencyMs ?? 0
       if (f.error !== undefined && outcome.error === undefined) {
-        outcome.error = new AwsError(f.error, f.message ?? `Injected fault: ${f.error}`, f.httpStatus)
+        outcome.error = new AwsError(f.error, f.message ?? defaultMessage(f.error, service, operation, callerArn), f.httpStatus ?? defaultStatus(f.error, service))
       }
     })
     return outcome
   }
+}
+
+function defaultMessage(code: string, service: string, operation: string, callerArn: string): string {
+  if (/^AccessDenied/.test(code)) return `User: ${callerArn} is not authorized to perform: ${service}:${operation}`
+  if (/Throttl|TooManyRequests|RequestLimitExceeded/.test(code)) return 'Rate exceeded'
+  if (/Unavailable/.test(code)) return 'Service is unavailable. Please try again later.'
+  return `Injected fault: ${code}`
 }

@@ -156,7 +156,7 @@ async function handle(state: SandboxServerState, req: IncomingMessage, res: Serv
     const handlers = r.service === 'unknown' ? undefined : HANDLERS[r.service]
     const handler = r.operation !== undefined && handlers && Object.hasOwn(handlers, r.operation) ? handlers[r.operation] : undefined
     if (!handler || r.operation === undefined) throw unknownOperation(r)
-    const fault = state.faults.apply(r.service, r.operation, caller.accountId)
+    const fault = state.faults.apply(r.service, r.operation, caller.accountId, caller.arn)
     delay += fault.latencyMs
     if (fault.error) throw fault.error
     const output = handler({ model: state.model, caller, region: scope.region, credentials: state.credentials, now: new Date() }, r.input)

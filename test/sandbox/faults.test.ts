@@ -105,3 +105,22 @@ t.test('the request log: one entry per request with service, operation, account,
   sandbox.clearLog()
   t.equal(sandbox.log.length, 0)
 })
+
+t.test('default statuses and messages of injected errors follow the service', async (t) => {
+  const { sandbox } = await setup(t, withFaults([
+    { service: 'backup', operation: 'DescribeBackupVault', error: 'ThrottlingException', count: 1 },
+    { service: 'kms', operation: 'DescribeKey', error: 'AccessDeniedException', count: 1 },
+    { service: 'iam', operation: 'GetRole', error: 'Throttling', count: 1 },
+  ]))
+  const c = await clientsAs(t, sandbox.url, PROD)
+  const { DescribeBackupVaultCommand } = await import('@aws-sdk/client-backup')
+  const { DescribeKeyCommand } = await import('@aws-sdk/client-kms')
+  t.equal((await c.backup.send(new DescribeBackupVaultCommand({ BackupVaultName: 'prod-vault' }))).$metadata.attempts, 2)
+  const err = await c.kms.send(new DescribeKeyCommand({ KeyId: 'alias/prod-backup' })).catch((e: unknown) => e) as Error
+  t.equal(err.name, 'AccessDeniedException')
+  t.match(err.message, /^User: arn:aws:sts::200000000002:assumed-role\/DoctorReader\/sandbox-test is not authorized to perform: kms:DescribeKey/)
+  t.equal((await c.iam.send(new GetRoleCommand({ RoleName: 'PlainRole' }))).$metadata.attempts, 2)
+  t.strictSame(sandbox.log.filter((e) => e.errorCode).map((e) => [e.service, e.status, e.errorCode]), [
+    ['backup', 429, 'ThrottlingException'], ['kms', 403, 'AccessDeniedException'], ['iam', 400, 'Throttling'],
+  ])
+})
