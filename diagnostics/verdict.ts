@@ -29,6 +29,8 @@ export interface Verdict {
   basis: string | null
 }
 
+const TERMINAL_CODES = new Set(['JOB_NOT_FAILED', 'STOPPED_BY_USER'])
+
 const lower = (c: Confidence): Confidence => (c === 'high' ? 'medium' : 'low')
 const cap = (c: Confidence, max: Confidence): Confidence => (c === 'high' && max !== 'high' ? max : c === 'medium' && max === 'low' ? 'low' : c)
 
@@ -51,11 +53,13 @@ export function decideVerdict(findings: readonly Finding[], hint: MessageHint, g
   const unknown = findings.filter((f) => f.status === 'unknown')
   const partial = unknown.length > 0 || gaps.length > 0
 
-  const byHint = pickByHint(failing, hint)
-  const chosen = byHint ?? failing[0] ?? null
+  // A job that did not fail (or that someone stopped) has no other root cause, whatever else the message says.
+  const terminal = failing.find((f) => TERMINAL_CODES.has(f.rootCause!.code)) ?? null
+  const byHint = terminal ? null : pickByHint(failing, hint)
+  const chosen = terminal ?? byHint ?? failing[0] ?? null
 
   if (chosen?.rootCause) {
-    const disagrees = byHint === null && hint.strength === 'strong' && hint.codes.length > 0
+    const disagrees = terminal === null && byHint === null && hint.strength === 'strong' && hint.codes.length > 0
       && !hint.codes.some((c) => codesAgree(chosen.rootCause!.code, c))
     let confidence: Confidence = 'high'
     let summary = chosen.rootCause.summary
@@ -64,9 +68,9 @@ export function decideVerdict(findings: readonly Finding[], hint: MessageHint, g
       summary += ` (The status message points to ${hint.codes[0]}, which the evidence does not show.)`
     }
     const statedByMessage = byHint !== null && hint.kind === 'non-permission'
-    const endsTheJob = chosen.check === 'job-state'
+    const endsTheJob = terminal !== null
     if (partial && unknown.length > 0 && !statedByMessage && !endsTheJob) confidence = cap(confidence, 'medium')
-    const others = failing.filter((f) => f !== chosen)
+    const others = terminal ? [] : failing.filter((f) => f !== chosen)
     return {
       rootCause: { ...chosen.rootCause, summary },
       confidence,

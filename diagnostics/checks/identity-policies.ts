@@ -71,7 +71,8 @@ export default defineCheck({
     const first = missing[0]!
     const family = resourceFamilyOf(job)
     const managed = managedPoliciesFor(job.type, family).map((n) => MANAGED_POLICY_ARNS[n])
-    const more = missing.length > 1 ? ` (and ${missing.length - 1} more: ${missing.slice(1).map((m) => m.action).join(', ')})` : ''
+    const rest = missing.slice(1).map((m) => m.action)
+    const more = rest.length > 0 ? ` (and ${rest.length} more: ${rest.slice(0, 3).join(', ')}${rest.length > 3 ? ', ...' : ''})` : ''
     const data = { ...data0, action: first.action, resource: first.resource, missing: missing.map((m) => m.action), more }
     const s3Missing = family === 'S3' && missing.some((m) => m.action.toLowerCase().startsWith('s3:'))
     const s3Policies = managed.filter((arn) => /S3(Backup|Restore)$/.test(arn))

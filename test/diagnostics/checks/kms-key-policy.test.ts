@@ -1,0 +1,29 @@
+import t from 'tap'
+import check from '../../../diagnostics/checks/kms-key-policy.js'
+import { runCheckCases } from '../../helpers/check-tester.js'
+import type { doc} from '../../helpers/evidence-builders.js';
+import { ACCT, DEST, KEY_ID, aCopyEvidence, aKey, anEvidence, keyArn, keyPolicyDelegating, read } from '../../helpers/evidence-builders.js'
+
+const KEY = keyArn(KEY_ID)
+const copyWithSourceKeyPolicy = (policy: ReturnType<typeof doc>) => {
+  const base = aCopyEvidence()
+  return aCopyEvidence({ keys: { ...base.keys, [KEY]: read(aKey({ policy: read(policy) })) } })
+}
+
+runCheckCases(t, check, [
+  { name: 'backup: key policy delegates to the account', evidence: anEvidence(), status: 'pass', messageId: 'allowed' },
+  { name: 'cross-account copy: source key shared with the destination account', evidence: aCopyEvidence(), status: 'pass' },
+  {
+    name: 'cross-account copy: source key not shared', evidence: copyWithSourceKeyPolicy(keyPolicyDelegating(ACCT)),
+    status: 'fail', messageId: 'not-allowed', code: 'KMS_KEY_POLICY_DENIES', entity: 'service-linked-role', policy: { kind: 'kms-key', id: KEY, statement: null },
+    resource: KEY, data: { principalAccount: DEST }, verdict: 'KMS_KEY_POLICY_DENIES',
+  },
+  {
+    name: 'key policy denies the job role', evidence: anEvidence({ keys: { [KEY]: read(aKey({ policy: read(keyPolicyDelegating(ACCT, { Sid: 'NoGrants', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*' })) })) } }),
+    status: 'fail', messageId: 'explicit-deny', code: 'KMS_KEY_POLICY_DENIES', entity: 'job-role', policy: { kind: 'kms-key', id: KEY, statement: 'NoGrants' }, action: 'kms:CreateGrant',
+  },
+  {
+    name: 'key policy of another account only', evidence: anEvidence({ keys: { [KEY]: read(aKey({ policy: read(keyPolicyDelegating('999999999999')) })) } }),
+    status: 'fail', messageId: 'not-allowed', code: 'KMS_KEY_POLICY_DENIES', entity: 'job-role',
+  },
+])

@@ -1,0 +1,24 @@
+import t from 'tap'
+import check from '../../../diagnostics/checks/resource-control-policies.js'
+import { runCheckCases } from '../../helpers/check-tester.js'
+import { ACCT, RCP_FULL_ACCESS, aLevel, aRole, anEvidence, anOrg, doc, managedPolicy, unreadable, withRole } from '../../helpers/evidence-builders.js'
+import type { OrgPolicy } from '../../../src/evidence/types.js'
+
+const rcp = (id: string, ...stmts: Record<string, unknown>[]): OrgPolicy => ({ id, name: id, type: 'RESOURCE_CONTROL_POLICY', awsManaged: false, document: doc(...stmts) })
+const DENY_KMS = rcp('p-rcpkms', { Sid: 'DenyKmsOutsideOrg', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-someother' } } })
+const levels = (rcps: OrgPolicy[]) => ({ organization: anOrg([ACCT], { levels: { [ACCT]: [aLevel('r-ex12'), aLevel('ou-ex12-workload', undefined, rcps), aLevel(ACCT)] } }) })
+
+runCheckCases(t, check, [
+  { name: 'RCPFullAWSAccess only', evidence: anEvidence(), status: 'pass', messageId: 'allowed' },
+  {
+    name: 'RCP denies KMS use of the vault key', evidence: anEvidence(levels([RCP_FULL_ACCESS, DENY_KMS])),
+    status: 'fail', messageId: 'denies', code: 'RCP_DENIES', entity: 'job-role', policy: { kind: 'rcp', id: 'p-rcpkms', statement: 'DenyKmsOutsideOrg' }, verdict: 'RCP_DENIES',
+  },
+  {
+    name: 'RCP on s3 denies an S3 backup', evidence: withRole(anEvidence(levels([RCP_FULL_ACCESS, rcp('p-rcps3', { Sid: 'NoS3', Effect: 'Deny', Principal: '*', Action: 's3:GetBucketVersioning', Resource: '*' })]), { resourceType: 'S3', resourceArn: 'arn:aws:s3:::b' }),
+      aRole({ managed: [managedPolicy('AWSBackupServiceRolePolicyForBackup'), managedPolicy('AWSBackupServiceRolePolicyForS3Backup')] })),
+    status: 'fail', code: 'RCP_DENIES', action: 's3:GetBucketVersioning', policy: { statement: 'NoS3' },
+  },
+  { name: 'an RCP on backup:* never applies (Backup does not support RCPs)', evidence: anEvidence(levels([RCP_FULL_ACCESS, rcp('p-rcpbackup', { Effect: 'Deny', Principal: '*', Action: 'backup:*', Resource: '*' })])), status: 'pass' },
+  { name: 'RCPs unreadable → unknown', evidence: anEvidence({ organization: anOrg([ACCT], { levels: { [ACCT]: [{ ...aLevel('r-ex12'), rcps: unreadable('organizations:ListPoliciesForTarget') }] } }) }), status: 'unknown' },
+])
