@@ -107,7 +107,11 @@ const eventsRoutes: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, 
     '/v1/events',
     {
       // The SNS path has no token; the EventBridge path checks it below.
-      config: { auth: 'none' },
+      // SNS does not retry 4xx answers ("Amazon SNS message delivery retries": only
+      // server-side errors are retried), so a 429 would lose the event: SNS
+      // deliveries skip the per-IP rate limit. Spoofing the header only buys a
+      // signature check (401), which costs one RSA verification.
+      config: { auth: 'none', rateLimit: { allowList: (request) => typeof request.headers['x-amz-sns-message-type'] === 'string' } },
       bodyLimit: 300 * 1024,
       schema: {
         tags: ['integrations'],

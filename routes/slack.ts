@@ -86,7 +86,10 @@ const slackRoutes: FastifyPluginAsyncTypebox<SlackRouteOptions> = async (app, op
   app.post(
     '/v1/slack/commands',
     {
-      config: { auth: 'none' },
+      // Slack does not retry slash commands and sends them from shared addresses:
+      // signed requests skip the per-IP rate limit (a forged header only buys an
+      // HMAC check and a 401). Unsigned ones stay limited.
+      config: { auth: 'none', rateLimit: { allowList: (request) => typeof request.headers['x-slack-signature'] === 'string' } },
       schema: {
         tags: ['integrations'],
         summary: 'Slack slash command /backup-why (signed by Slack)',

@@ -62,3 +62,21 @@ t.test('unconfigured Slack and webhook answer 503 in the real app', async (t) =>
   t.equal(e.statusCode, 503)
   t.equal(e.json().code, 'NOT_CONFIGURED')
 })
+
+t.test('SNS and signed Slack deliveries are not rate limited per IP (SNS drops events answered 4xx)', async (t) => {
+  const app = await buildApp(testConfig({ SLACK_SIGNING_SECRET: 'sek', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x', BACKUP_DOCTOR_RATE_LIMIT: '2' }), fakeDeps())
+  t.teardown(() => app.close())
+  const statuses = async (send: () => Promise<{ statusCode: number }>) => {
+    const out: number[] = []
+    for (let i = 0; i < 4; i++) out.push((await send()).statusCode)
+    return out
+  }
+  const sns = () =>
+    app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'x-amz-sns-message-type': 'Notification' }, payload: '{"Type":"Notification"}' })
+  t.same(await statuses(sns), [400, 400, 400, 400], 'never 429')
+  const slack = () =>
+    app.inject({ method: 'POST', url: '/v1/slack/commands', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': '1', 'x-slack-signature': 'v0=00' }, payload: 'text=x' })
+  t.same(await statuses(slack), [401, 401, 401, 401])
+  const unauthenticated = () => app.inject({ method: 'POST', url: '/v1/events', payload: eventBridgeEvent() })
+  t.same(await statuses(unauthenticated), [401, 401, 429, 429], 'other callers stay limited')
+})
