@@ -6,7 +6,7 @@ import { DescribeBackupJobCommand, DescribeBackupVaultCommand, DescribeCopyJobCo
   InvalidParameterValueException, InvalidRequestException, ListBackupJobsCommand, ListCopyJobsCommand, ListRestoreJobsCommand,
   ResourceNotFoundException, paginateListBackupJobs,
 } from '@aws-sdk/client-backup'
-import { CENTRAL, MGMT, PROD, RDS_RP_ARN, SNAP_ARN, fullWorld } from './fixtures/full-world.js'
+import { CENTRAL, MGMT, OUTSIDE, PROD, RDS_RP_ARN, SNAP_ARN, fullWorld } from './fixtures/full-world.js'
 import { clientsAs, plain, setup } from './fixtures/util.js'
 
 const world = fullWorld()
@@ -179,13 +179,15 @@ t.test('DescribeRecoveryPoint and GetRecoveryPointRestoreMetadata (ARN as one en
   await t.rejects(c.backup.send(new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: 'prod-vault', RecoveryPointArn: 'arn:aws:ec2:us-east-1::snapshot/snap-none' })), ResourceNotFoundException)
 })
 
-t.test('DescribeGlobalSettings answers the management account only', async (t) => {
+t.test('DescribeGlobalSettings answers members with the organization settings, errors outside', async (t) => {
   const { sandbox, clients } = await setup(t)
   const out = await clients.backup.send(new DescribeGlobalSettingsCommand({}))
   t.strictSame(out.GlobalSettings, { isCrossAccountBackupEnabled: 'true' })
   t.ok(out.LastUpdateTime instanceof Date)
   const member = await clientsAs(t, sandbox.url, PROD)
-  await t.rejects(member.backup.send(new DescribeGlobalSettingsCommand({})), InvalidRequestException)
+  t.strictSame((await member.backup.send(new DescribeGlobalSettingsCommand({}))).GlobalSettings, { isCrossAccountBackupEnabled: 'true' })
+  const outsider = await clientsAs(t, sandbox.url, OUTSIDE)
+  await t.rejects(outsider.backup.send(new DescribeGlobalSettingsCommand({})), InvalidRequestException)
   const w = fullWorld()
   delete w.organization!.backupSettings
   const other = await setup(t, w)

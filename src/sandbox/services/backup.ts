@@ -223,11 +223,12 @@ export const backup: Record<string, Handler> = {
   },
 
   DescribeGlobalSettings(ctx) {
-    // Global settings are an organization management account feature
+    // "Returns an error if the account is not a member of an Organizations organization"
     // (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeGlobalSettings.html).
+    // The settings are the organization's, set by its management account.
     const org = ctx.model.org
-    if (!org || !ctx.model.isManagement(ctx.caller.accountId)) {
-      throw new AwsError('InvalidRequestException', 'This action can only be performed by the management account of an organization.')
+    if (!org || !ctx.model.isMember(ctx.caller.accountId)) {
+      throw new AwsError('InvalidRequestException', 'This account is not a member of an AWS Organizations organization.')
     }
     return {
       GlobalSettings: { isCrossAccountBackupEnabled: String(org.backupSettings?.isCrossAccountBackupEnabled ?? false) },
