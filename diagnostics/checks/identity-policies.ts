@@ -30,7 +30,7 @@ export default defineCheck({
     'no-actions': 'No required actions are known for {{resourceType}} {{jobType}} jobs and the status message names none.',
     'explicit-deny': 'Statement {{statement}} of {{policyId}} explicitly denies {{action}} on {{resource}} to the job role; remove or narrow it.',
     missing: 'No identity policy of {{roleArn}} allows {{action}} on {{resource}}{{more}}; grant it (the AWS managed policy {{managedPolicy}} does).',
-    's3-policy-not-attached': 'The job role {{roleArn}} lacks the S3 permissions ({{action}}{{more}}): attach {{managedPolicy}}, which the default backup policies do not include.',
+    's3-policy-not-attached': 'The job role {{roleArn}} lacks {{s3Count}} of the S3 permissions AWS Backup needs (e.g. {{action}}): attach {{managedPolicy}}, which the default backup policies do not include.',
     'missing-context': 'Whether the identity policies allow {{action}} depends on condition keys the evidence does not carry ({{keys}}).',
   },
   run({ evidence, job, hint }) {
@@ -80,7 +80,7 @@ export default defineCheck({
       const s3First = missing.find((m) => m.action.toLowerCase().startsWith('s3:'))!
       return {
         status: 'fail', messageId: 's3-policy-not-attached',
-        data: { ...data, action: s3First.action, managedPolicy: s3Policies.join(', ') },
+        data: { ...data, action: s3First.action, managedPolicy: s3Policies.join(', '), s3Count: missing.filter((m) => m.action.toLowerCase().startsWith('s3:')).length },
         cause: { code: 'S3_BACKUP_POLICY_NOT_ATTACHED', entity: 'job-role', policy: { kind: 'identity', id: role.arn, statement: null }, action: s3First.action, resource: s3First.resource },
         remediation: {
           steps: [
