@@ -160,6 +160,13 @@ const eventsRoutes: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, 
           throw new AppError('UNAUTHORIZED', 'This SNS topic is not accepted')
         }
         const verified = await verifier.verify(message, region)
+        if (!verified.ok && verified.reason === 'cert-unavailable') {
+          // Could not fetch the certificate (network): not the sender's fault. A 5xx
+          // makes SNS deliver again later; a 4xx would make it drop the message.
+          request.log.warn({ topicArn: message.TopicArn }, 'sns signing certificate unavailable')
+          metrics()?.observeEvent(source, 'cert-unavailable')
+          throw new AppError('NOT_READY', 'The SNS signing certificate could not be fetched; retry later', { retryAfter })
+        }
         if (!verified.ok) {
           request.log.warn({ reason: verified.reason, topicArn: message.TopicArn }, 'sns message signature rejected')
           metrics()?.observeEvent(source, 'rejected')

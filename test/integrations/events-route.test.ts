@@ -226,3 +226,18 @@ t.test('a webhook failure is retried', async (t) => {
   await app.close()
   t.equal(receiver.received.length, 2, 'second attempt succeeded, no third')
 })
+
+t.test('SNS: certificate fetch failure is a 503 (SNS retries 5xx), never acted on', async (t) => {
+  const { app, service } = await setup(t, {
+    sns: {
+      fetchCert: async () => {
+        throw new Error('network down')
+      },
+    },
+  })
+  const msg = signSns(key, backupNotification())
+  const res = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(msg) })
+  t.equal(res.statusCode, 503)
+  t.ok(res.headers['retry-after'])
+  t.equal(service.calls.length, 0)
+})
