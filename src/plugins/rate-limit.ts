@@ -11,8 +11,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError } from '../errors.js'
 import { bearerToken } from './auth.js'
 
-const SELF_AUTHENTICATED_FACTOR = 10
-
 export interface RateLimitOptions {
   max: number
   windowMs: number
@@ -26,14 +24,6 @@ async function rateLimitPlugin(app: FastifyInstance, opts: RateLimitOptions): Pr
     }
     return `ip:${request.ip}`
   }
-  // Routes that authenticate themselves (Slack signatures, SNS signatures) are called from the
-  // sender's shared address ranges, where one IP carries a whole workspace or topic: they get a
-  // per-IP budget ten times larger, set before @fastify/rate-limit reads the route's config.
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/v1/') && route.config?.auth === 'none' && route.config.rateLimit === undefined) {
-      route.config = { ...route.config, rateLimit: { max: opts.max * SELF_AUTHENTICATED_FACTOR, timeWindow: opts.windowMs } }
-    }
-  })
   await app.register(rateLimit, {
     global: true,
     max: opts.max,

@@ -135,15 +135,3 @@ t.test('request ids: a sane incoming X-Request-Id is kept, anything else replace
   const res = await app.inject({ method: 'GET', url: '/nope', headers: { 'x-request-id': 'trace-1' } })
   t.equal(res.json().requestId, 'trace-1')
 })
-
-t.test('self-authenticating integration routes get a larger per-IP budget', async (t) => {
-  const app = await testApp(t, { env: { BACKUP_DOCTOR_RATE_LIMIT: '2' } })
-  const statuses: number[] = []
-  for (let i = 0; i < 4; i++) {
-    statuses.push((await app.inject({ method: 'POST', url: '/v1/slack/commands', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'text=x' })).statusCode)
-  }
-  t.notOk(statuses.includes(429), `Slack route not limited at the API budget (${statuses})`)
-  const api: number[] = []
-  for (let i = 0; i < 3; i++) api.push((await app.inject({ method: 'GET', url: '/v1/jobs/ABC/diagnosis', headers: auth() })).statusCode)
-  t.same(api, [200, 200, 429])
-})
