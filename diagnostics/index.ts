@@ -10,7 +10,7 @@ import type { Diagnosis, Gap, JobSummary } from './types.js'
 import { classifyMessage } from './message-classifier.js'
 import { runChecks } from './runner.js'
 import { decideVerdict } from './verdict.js'
-import { evidenceGapsOf } from './gaps.js'
+import { evidenceGaps } from '../src/evidence/gaps.js'
 
 import jobState from './checks/job-state.js'
 import statusMessage from './checks/status-message.js'
@@ -88,7 +88,8 @@ export function diagnose(evidence: Evidence, opts: { pipeline?: readonly Check[]
     decoded,
   })
   const { findings } = runChecks(opts.pipeline ?? PIPELINE, evidence, job, hint)
-  const gaps = opts.gaps ?? evidenceGapsOf(evidence)
+  // One definition of gaps for the whole service: src/evidence/gaps.ts (pure).
+  const gaps = opts.gaps ?? evidenceGaps(evidence)
   const verdict = decideVerdict(findings, hint, gaps)
   return {
     job: summaryOf(evidence, job),

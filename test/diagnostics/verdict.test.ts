@@ -1,0 +1,107 @@
+/**
+ * The verdict, decided in one place: hint picks among failing findings; else the
+ * first failing finding; disagreement and partial evidence lower confidence;
+ * the message alone gives a low-confidence verdict; UNDETERMINED only when
+ * nothing supports one; the more specific code wins.
+ */
+import t from 'tap'
+import { decideVerdict } from '../../diagnostics/verdict.js'
+import { classifyMessage } from '../../diagnostics/message-classifier.js'
+import { diagnose } from '../../diagnostics/index.js'
+import type { Finding } from '../../diagnostics/types.js'
+import { ACCT, DEST, aCopyEvidence, aLevel, absent, anEvidence, anOrg, aRole, allow, doc, read, slr, unreadable, withRole } from '../helpers/evidence-builders.js'
+
+const fail = (check: string, order: number, code: string, action: string | null = null): Finding => ({
+  check, order, title: check, status: 'fail', message: `${code} found`, messageId: 'x',
+  rootCause: { code, entity: 'job-role', summary: `${code} found`, policy: null, action, resource: null },
+})
+const pass = (check: string, order: number): Finding => ({ check, order, title: check, status: 'pass', message: 'ok', messageId: 'ok' })
+const unknown = (check: string, order: number): Finding => ({ check, order, title: check, status: 'unknown', message: '?', messageId: 'evidence-unreadable' })
+const hint = (message: string | null, jobType: 'backup' | 'copy' | 'restore' = 'backup') => classifyMessage({ message, jobType, resourceType: 'EBS' })
+const SCP_MSG = `User: arn:aws:sts::${ACCT}:assumed-role/R/AWSBackup-R is not authorized to perform: ec2:CreateSnapshot on resource: * with an explicit deny in a service control policy`
+
+t.test('first failing finding wins without a hint', async (t) => {
+  const v = decideVerdict([pass('a', 1), fail('b', 2, 'IDENTITY_POLICY_MISSING_PERMISSION'), fail('c', 3, 'SCP_DENIES')], hint(null), [])
+  t.equal(v.rootCause.code, 'IDENTITY_POLICY_MISSING_PERMISSION')
+  t.equal(v.confidence, 'high')
+  t.equal(v.basis, 'b')
+  t.ok(v.remediation.steps.some((s) => s.includes('Also failing (c)')), 'other failing findings are named')
+})
+
+t.test('a strong hint picks among failing findings', async (t) => {
+  const v = decideVerdict([fail('b', 2, 'IDENTITY_POLICY_MISSING_PERMISSION'), fail('c', 3, 'SCP_DENIES')], hint(SCP_MSG), [])
+  t.equal(v.rootCause.code, 'SCP_DENIES')
+  t.equal(v.confidence, 'high')
+})
+
+t.test('a weak hint never picks', async (t) => {
+  const v = decideVerdict([fail('k', 10, 'KMS_KEY_POLICY_DENIES'), fail('s', 11, 'SERVICE_LINKED_ROLE_MISSING')], hint('Insufficient privileges to perform this action', 'copy'), [])
+  t.equal(v.rootCause.code, 'KMS_KEY_POLICY_DENIES')
+})
+
+t.test('evidence and message disagree → evidence decides, medium confidence, said in the summary', async (t) => {
+  const v = decideVerdict([fail('b', 2, 'IDENTITY_POLICY_MISSING_PERMISSION')], hint(SCP_MSG), [])
+  t.equal(v.rootCause.code, 'IDENTITY_POLICY_MISSING_PERMISSION')
+  t.equal(v.confidence, 'medium')
+  t.match(v.rootCause.summary, /SCP_DENIES/)
+})
+
+t.test('more specific codes agree with the general hint', async (t) => {
+  const v = decideVerdict([fail('r', 3, 'DEFAULT_ROLE_WRONG_PATH')], hint('The provided role arn:aws:iam::1:role/x cannot be assumed by AWS Backup.'), [])
+  t.equal(v.rootCause.code, 'DEFAULT_ROLE_WRONG_PATH')
+  t.equal(v.confidence, 'high')
+})
+
+t.test('partial evidence lowers confidence', async (t) => {
+  const v = decideVerdict([fail('b', 2, 'IDENTITY_POLICY_MISSING_PERMISSION'), unknown('scp', 8)], hint(null), [{ what: 'SCPs', reason: 'AccessDenied on organizations:ListPoliciesForTarget' }])
+  t.equal(v.confidence, 'medium')
+})
+
+t.test('a non-permission cause stated by the message is not weakened by unrelated gaps', async (t) => {
+  const v = decideVerdict([unknown('scp', 8), fail('np', 21, 'QUOTA_EXCEEDED')], hint('Subscriber limit exceeded: You have reached the maximum concurrent number of backups'), [{ what: 'SCPs', reason: 'x' }])
+  t.equal(v.rootCause.code, 'QUOTA_EXCEEDED')
+  t.equal(v.confidence, 'high')
+})
+
+t.test('message only: low confidence, or medium when unread evidence could hold the cause', async (t) => {
+  const m = 'Access Denied trying to call AWS Backup service'
+  const v1 = decideVerdict([pass('a', 1)], hint(m, 'copy'), [])
+  t.equal(v1.rootCause.code, 'VAULT_POLICY_DENIES')
+  t.equal(v1.confidence, 'low')
+  t.equal(v1.basis, null)
+  const v2 = decideVerdict([pass('a', 1), unknown('v', 10)], hint(m, 'copy'), [{ what: 'vault policy', reason: 'x' }])
+  t.equal(v2.confidence, 'medium')
+})
+
+t.test('UNDETERMINED only when nothing supports a verdict', async (t) => {
+  const v = decideVerdict([pass('a', 1), unknown('b', 2)], hint(null), [{ what: 'role', reason: 'AccessDenied on iam:GetRole' }])
+  t.equal(v.rootCause.code, 'UNDETERMINED')
+  t.equal(v.confidence, 'low')
+})
+
+t.test('JOB_NOT_FAILED is final whatever else fails', async (t) => {
+  const v = decideVerdict([fail('job-state', 1, 'JOB_NOT_FAILED'), fail('np', 21, 'UNSUPPORTED_CONFIGURATION')], hint('Windows VSS Backup attempt failed because of unsupported Windows Server version.'), [])
+  t.equal(v.rootCause.code, 'JOB_NOT_FAILED')
+  t.same(v.remediation.steps.filter((s) => s.startsWith('Also failing')), [])
+})
+
+t.test('end to end: several independent causes, the message names the one that failed the job', async (t) => {
+  // Destination SLR missing AND destination vault without policy; the message is the vault's.
+  const e = aCopyEvidence({
+    serviceLinkedRoles: { [ACCT]: read(slr(ACCT)), [DEST]: absent() },
+    destinationVault: (() => { const v = aCopyEvidence().destinationVault; return v.state === 'read' ? read({ ...v.value, accessPolicy: absent('no policy') }) : v })(),
+  }, { statusMessage: 'Access Denied trying to call AWS Backup service' })
+  const d = diagnose(e)
+  t.equal(d.rootCause.code, 'VAULT_POLICY_DENIES')
+  t.ok(d.remediation.steps.some((s) => s.includes('service-linked-role')), 'the other cause is named too')
+})
+
+t.test('end to end: partial evidence (SCPs unreadable) still names the identity cause, with lower confidence and a gap', async (t) => {
+  const org = anOrg([ACCT], { levels: { [ACCT]: [{ ...aLevel('r-ex12'), scps: unreadable('organizations:ListPoliciesForTarget', 'AccessDeniedException') }] } })
+  const e = withRole(anEvidence({ organization: org }), aRole({ name: 'BackupRole-Ebs', inline: { p: doc(allow(['ec2:DescribeVolumes', 'ec2:DescribeSnapshots', 'ec2:CreateTags'])) } }))
+  const d = diagnose(e)
+  t.equal(d.rootCause.code, 'IDENTITY_POLICY_MISSING_PERMISSION')
+  t.equal(d.confidence, 'medium')
+  t.ok(d.gaps.length >= 1)
+  t.match(d.gaps[0], { reason: /AccessDeniedException on organizations:ListPoliciesForTarget/ })
+})
