@@ -31,6 +31,7 @@ t.test('keys are regional and private to their account', async (t) => {
   t.equal((await eu.kms.send(new DescribeKeyCommand({ KeyId: 'alias/prod-backup' }))).KeyMetadata?.KeyId, KEY_PROD_EU, 'same alias, other region, other key')
   const err = await c.kms.send(new DescribeKeyCommand({ KeyId: KEY_PROD_EU })).catch((e: unknown) => e)
   t.ok(err instanceof NotFoundException)
+  t.match((err as Error).message, /^Key 'arn:aws:kms:us-east-1:200000000002:key\/1a2b3c4d-2222-4a4a-8b8b-0c0c0c0c0c02' does not exist$/)
   t.equal((err as NotFoundException).$metadata.httpStatusCode, 404)
   await t.rejects(c.kms.send(new DescribeKeyCommand({ KeyId: arn(KEY_PROD_EU, 'eu-west-1') })), NotFoundException, 'an ARN of another region')
   await t.rejects(c.kms.send(new DescribeKeyCommand({ KeyId: 'alias/none' })), NotFoundException)

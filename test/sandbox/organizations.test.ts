@@ -40,6 +40,7 @@ t.test('the other reads answer the management account only (AccessDeniedExceptio
   ]) {
     const err = await member.organizations.send(cmd as any).catch((e: unknown) => e)
     t.ok(err instanceof AccessDeniedException, cmd.constructor.name)
+    t.equal((err as Error).message, "You don't have permissions to access this resource.")
     t.equal((err as AccessDeniedException).$metadata.httpStatusCode, 403)
   }
 })
