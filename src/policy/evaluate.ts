@@ -7,7 +7,10 @@
  *  2. RCPs — "RCPs apply to resources of the accounts they are attached to";
  *     every level of the path root → OUs → account must have an applicable
  *     Allow. Only for services that support RCPs (rcp-services.ts), never for AWS
- *     managed KMS keys, service-linked roles or service principals.
+ *     managed KMS keys or service-linked roles. They DO apply to service
+ *     principals: AWS KMS's own RCP example "RCPEnforceConfusedDeputyProtection"
+ *     restricts service principals' access to customer managed keys (AWS KMS
+ *     Developer Guide, "Resource control policies in AWS KMS").
  *  3. SCPs — every level must have an Allow. SCPs never apply to service-linked
  *     roles, to service principals, or to principals of the management account
  *     (AWS Organizations, "Service control policies": "Tasks and entities not
@@ -33,7 +36,8 @@
  *     also allow. AWS managed keys cannot be used from another account (AWS KMS,
  *     "AWS managed keys"; "Allowing users in other accounts to use a KMS key").
  *  6. Service principals (backup.amazonaws.com assuming the job role) have no
- *     identity policies, SCPs or RCPs: only the resource (trust) policy decides.
+ *     identity policies and SCPs do not apply to them: after RCPs, only the
+ *     resource (trust) policy decides.
  *
  * Malformed policies: evaluate() throws the PolicyParseError (it never evaluates
  * a policy it could not read, so it can never allow on the basis of one); use
@@ -180,7 +184,6 @@ export function evaluate(request: EvalRequest, policies: PolicySet): EvalResult 
   if (policies.rcps != null) {
     if (!rcpAppliesTo(action)) byType.rcp = notApplicable('rcp', `RCPs do not support ${action.split(':')[0]}`)
     else if (facts.awsManagedKey === true) byType.rcp = notApplicable('rcp', 'RCPs do not apply to AWS managed KMS keys')
-    else if (isService) byType.rcp = notApplicable('rcp', 'RCPs do not apply to service principals')
     else if (slr) byType.rcp = notApplicable('rcp', 'RCPs do not apply to service-linked roles')
     else {
       rcp = orgVotes(run, policies.rcps)
@@ -237,7 +240,7 @@ export function evaluate(request: EvalRequest, policies: PolicySet): EvalResult 
     return done('implicit-deny', 'scp', null, `${action} is not allowed by any SCP attached to ${scp.levelsWithoutAllow.join(', ')}`)
   }
 
-  // --- 6. service principals: only the resource policy decides ---------------
+  // --- 6. service principals: only the resource policy decides (after RCPs) --
   const resAllow = resource?.allows[0]
   if (isService) {
     if (resAllow !== undefined) return done('allowed', resourceKind, resAllow, `${p.arn} may ${action}: allowed by ${describeRef(resAllow)}`)

@@ -224,6 +224,7 @@ function parseStatement(st: unknown, index: number, path: string, kind: PolicyKi
   if (!hasPrincipal && PRINCIPAL_REQUIRED_KINDS.has(kind)) fail(`${path}/Principal`, `Principal or NotPrincipal is required in ${kind} policies`)
   // "NotPrincipal must be used with "Effect":"Deny"" (IAM JSON policy elements: NotPrincipal)
   if (st.NotPrincipal !== undefined && effect === 'Allow') fail(`${path}/NotPrincipal`, 'NotPrincipal is only supported with "Effect": "Deny"')
+  if (kind === 'rcp') checkRcpStatement(st, effect, path, fail)
   return {
     index,
     sid,
@@ -237,6 +238,19 @@ function parseStatement(st: unknown, index: number, path: string, kind: PolicyKi
     notPrincipal: st.NotPrincipal === undefined ? null : parsePrincipal(st.NotPrincipal, `${path}/NotPrincipal`, fail),
     conditions: st.Condition === undefined ? [] : parseConditions(st.Condition, `${path}/Condition`, fail, variables),
   }
+}
+
+/**
+ * RCP grammar (AWS Organizations, "RCP syntax"): NotAction and NotPrincipal are not
+ * supported, Principal must be "*", and only RCPFullAWSAccess may Allow, so a
+ * Deny cannot use the bare "*" action.
+ */
+function checkRcpStatement(st: Record<string, unknown>, effect: string, path: string, fail: Fail): void {
+  if (st.NotAction !== undefined) fail(`${path}/NotAction`, 'NotAction is not supported in RCPs')
+  if (st.NotPrincipal !== undefined) fail(`${path}/NotPrincipal`, 'NotPrincipal is not supported in RCPs')
+  if (st.Principal !== undefined && st.Principal !== '*') fail(`${path}/Principal`, 'Principal must be "*" in RCPs')
+  const actions = Array.isArray(st.Action) ? st.Action : [st.Action]
+  if (effect === 'Deny' && actions.includes('*')) fail(`${path}/Action`, 'Action cannot be "*" in an RCP Deny statement')
 }
 
 function decodeDocument(doc: unknown, fail: Fail): unknown {

@@ -23,9 +23,18 @@ export const RCP_SUPPORTED_SERVICES: readonly string[] = Object.freeze([
 
 const SUPPORTED = new Set(RCP_SUPPORTED_SERVICES)
 
+/**
+ * Actions of supported services that RCPs still do not restrict: "The
+ * kms:RetireGrant permission isn't effective in an RCP, even if the Action element
+ * specifies an asterisk" (AWS KMS Developer Guide, "Resource control policies in
+ * AWS KMS").
+ */
+const NOT_RESTRICTED = new Set(['kms:retiregrant'])
+
 /** Whether RCPs can restrict this action ("service:Action"), judged by its service prefix. */
 export function rcpAppliesTo(action: string): boolean {
   const colon = action.indexOf(':')
   if (colon <= 0) return false
-  return SUPPORTED.has(action.slice(0, colon).toLowerCase())
+  const low = action.toLowerCase()
+  return SUPPORTED.has(low.slice(0, colon)) && !NOT_RESTRICTED.has(low)
 }

@@ -141,8 +141,24 @@ export function arnMatchParts(parts: readonly PatternPart[], arn: string): boole
 /** A compiled matcher: patterns are compiled once at parse time, not per request. */
 export type Matcher = (value: string) => boolean
 
+const compiled = new Map<string, Matcher>()
+
+function memo(key: string, build: () => Matcher): Matcher {
+  let m = compiled.get(key)
+  if (m === undefined) {
+    if (compiled.size >= MAX_CACHE) compiled.clear()
+    m = build()
+    compiled.set(key, m)
+  }
+  return m
+}
+
 /** Compiles a case-insensitive glob (action names). */
 export function compileGlobIgnoreCase(pattern: string): Matcher {
+  return memo('i' + pattern, () => buildGlobIgnoreCase(pattern))
+}
+
+function buildGlobIgnoreCase(pattern: string): Matcher {
   if (pattern === '*') return () => true
   if (!hasWildcard(pattern)) {
     const low = pattern.toLowerCase()
@@ -158,6 +174,10 @@ export function compileGlobIgnoreCase(pattern: string): Matcher {
  * (resource) component it can.
  */
 export function compileArnPattern(pattern: string): Matcher {
+  return memo('a' + pattern, () => buildArnPattern(pattern))
+}
+
+function buildArnPattern(pattern: string): Matcher {
   if (pattern === '*') return () => true
   if (!hasWildcard(pattern)) return (v) => v === pattern
   const comps = splitArn(pattern)

@@ -5,17 +5,17 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { runSimulation } from '@cloud-copilot/iam-simulate'
-import { evaluate } from '../../src/policy/index.js'
+import { evaluate, rcpAppliesTo } from '../../src/policy/index.js'
 import type { EvalRequest, PolicyInput, PolicySet, Principal, RequestContext } from '../../src/policy/types.js'
 
 const ACCT = '111111111111'
 const OTHER = '222222222222'
-const RUNS = Number(process.env.DIFF_RUNS ?? 2500)
+const RUNS = Number(process.env.DIFF_RUNS ?? 2000)
 
 // --- generators ---------------------------------------------------------------
 const roles = ['BackupRole', 'OtherRole']
 const principalArb = fc.record({
-  kind: fc.constantFrom('session', 'session', 'session', 'user'),
+  kind: fc.constantFrom('session', 'session', 'session', 'session', 'user', 'service'),
   role: fc.constantFrom(...roles),
   account: fc.constantFrom(ACCT, ACCT, ACCT, OTHER),
 })
@@ -30,7 +30,7 @@ const requests = [
   { action: 's3:GetObject', resource: (_a: string) => `arn:aws:s3:::bucket-1/team/file.txt`, kind: 'resource' as const },
 ]
 
-const actionPatterns = ['*', 'ec2:*', 'ec2:Create*', 'EC2:createsnapshot', 'backup:*', 'backup:Start*', 'backup:CopyIntoBackupVault', 'kms:*', 'kms:Decrypt', 'kms:Create?rant', 's3:GetObject', 's3:Get*', 'iam:PassRole']
+const actionPatterns = ['*', 'sts:AssumeRole', 'sts:*', 'ec2:*', 'ec2:Create*', 'EC2:createsnapshot', 'backup:*', 'backup:Start*', 'backup:CopyIntoBackupVault', 'kms:*', 'kms:Decrypt', 'kms:Create?rant', 's3:GetObject', 's3:Get*', 'iam:PassRole']
 const resourcePatterns = [
   '*',
   'arn:aws:ec2:*:*:volume/*',
@@ -54,6 +54,8 @@ const ctxPools: Record<string, Array<string | string[]>> = {
   'aws:CurrentTime': ['2026-01-15T00:00:00Z', '2027-06-01T00:00:00Z'],
   'aws:TagKeys': [['env'], ['env', 'team'], ['owner'], []],
   'aws:PrincipalArn': [`arn:aws:iam::${ACCT}:role/BackupRole`, `arn:aws:iam::${ACCT}:role/OtherRole`],
+  'aws:SourceAccount': [ACCT, OTHER],
+  'aws:SourceArn': [`arn:aws:backup:us-east-1:${ACCT}:backup-vault:Default`, `arn:aws:backup:us-east-1:${OTHER}:backup-vault:Default`],
 }
 const ctxKeys = Object.keys(ctxPools)
 
@@ -74,6 +76,8 @@ const conditionPool: Array<Record<string, Record<string, unknown>>> = [
   { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${ACCT}:role/OtherRole` } },
   { ArnNotEquals: { 'aws:PrincipalArn': `arn:aws:iam::${ACCT}:role/OtherRole` } },
   { Bool: { 'aws:SecureTransport': 'false' } },
+  { StringEquals: { 'aws:SourceAccount': ACCT } },
+  { ArnLike: { 'aws:SourceArn': `arn:aws:backup:*:${ACCT}:*` } },
   { BoolIfExists: { 'aws:SecureTransport': 'false' } },
   { NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } },
   { NumericGreaterThanEquals: { 'aws:MultiFactorAuthAge': 3600 } },
@@ -104,6 +108,9 @@ const principalPool = [
   { AWS: `arn:aws:sts::${ACCT}:assumed-role/BackupRole/s1` },
   { AWS: [`arn:aws:iam::${ACCT}:role/OtherRole`, `arn:aws:iam::${OTHER}:root`] },
   { AWS: `arn:aws:iam::${ACCT}:user/alice` },
+  { Service: 'backup.amazonaws.com' },
+  { Service: ['ec2.amazonaws.com', 'backup.amazonaws.com'] },
+  { Service: 'ec2.amazonaws.com' },
 ]
 
 const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined, freq: 2 })
@@ -111,7 +118,7 @@ const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.optio
 function statementArb(withPrincipal: boolean): fc.Arbitrary<Record<string, unknown>> {
   return fc
     .record({
-      effect: fc.constantFrom('Allow', 'Allow', 'Deny'),
+      effect: fc.constantFrom('Allow', 'Allow', 'Allow', 'Allow', 'Deny'),
       notAction: fc.integer({ min: 0, max: 9 }).map((n) => n < 3),
       actions: fc.subarray(actionPatterns, { minLength: 1, maxLength: 3 }),
       notResource: fc.boolean(),
@@ -135,9 +142,26 @@ function statementArb(withPrincipal: boolean): fc.Arbitrary<Record<string, unkno
     })
 }
 
+const rcpStatementArb = fc
+  .record({
+    actions: fc.subarray(actionPatterns.filter((a) => a !== '*'), { minLength: 1, maxLength: 3 }),
+    resources: fc.subarray(resourcePatterns, { minLength: 1, maxLength: 2 }),
+    condition: maybe(fc.constantFrom(...conditionPool)),
+  })
+  .map((r) => {
+    const st: Record<string, unknown> = { Effect: 'Deny', Principal: '*', Action: r.actions, Resource: r.resources }
+    if (r.condition !== undefined) st.Condition = r.condition
+    return st
+  })
+
 const doc = (statements: unknown[]): Record<string, unknown> => ({ Version: '2012-10-17', Statement: statements })
-const policyArb = (withPrincipal: boolean, min = 1): fc.Arbitrary<Record<string, unknown>> =>
-  fc.array(statementArb(withPrincipal), { minLength: min, maxLength: 3 }).map(doc)
+const broadAllow = (withPrincipal: boolean): Record<string, unknown> =>
+  withPrincipal ? { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' } : { Effect: 'Allow', Action: '*', Resource: '*' }
+/** Random statements, often after a broad Allow (FullAWSAccess-like), so that allows are common enough to test. */
+const policyArb = (withPrincipal: boolean, broadChance = 0): fc.Arbitrary<Record<string, unknown>> =>
+  fc
+    .tuple(fc.array(statementArb(withPrincipal), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 99 }))
+    .map(([sts, roll]) => doc(roll < broadChance ? [broadAllow(withPrincipal), ...sts] : sts))
 
 const caseArb = fc.record({
   principal: principalArb,
@@ -150,15 +174,25 @@ const caseArb = fc.record({
       return ctx
     }),
   ),
-  identity: fc.array(policyArb(false), { minLength: 0, maxLength: 2 }),
-  boundary: maybe(policyArb(false)),
-  scps: maybe(fc.array(policyArb(false), { minLength: 1, maxLength: 3 })),
-  resourcePolicy: maybe(policyArb(true)),
+  identity: fc.array(policyArb(false, 40), { minLength: 0, maxLength: 2 }),
+  boundary: maybe(policyArb(false, 60)),
+  scps: maybe(fc.array(policyArb(false, 85), { minLength: 1, maxLength: 3 })),
+  resourcePolicy: maybe(policyArb(true, 30)),
+  // RCP grammar: Deny only (RCPFullAWSAccess is added by both sides), Principal "*", no NotAction, no bare "*" action.
+  rcps: maybe(fc.array(fc.array(rcpStatementArb, { minLength: 1, maxLength: 2 }).map(doc), { minLength: 1, maxLength: 2 })),
 })
 type Case = typeof caseArb extends fc.Arbitrary<infer C> ? C : never
 
 // --- running both engines -------------------------------------------------------
+const TRUST_REQUEST = { action: 'sts:AssumeRole', resource: (a: string) => `arn:aws:iam::${a}:role/BackupRole`, kind: 'trust' as const }
+
+/** Service principals only ever assume roles here (the trust check). */
+function requestOf(c: Case): typeof requests[number] | typeof TRUST_REQUEST {
+  return c.principal.kind === 'service' ? TRUST_REQUEST : c.request
+}
+
 function principalOf(p: PrincipalPick): { ours: Principal; theirs: string } {
+  if (p.kind === 'service') return { ours: { type: 'service', arn: 'backup.amazonaws.com', accountId: null }, theirs: 'backup.amazonaws.com' }
   if (p.kind === 'user') {
     const arn = `arn:aws:iam::${p.account}:user/alice`
     return { ours: { type: 'user', arn, accountId: p.account }, theirs: arn }
@@ -173,33 +207,39 @@ function ours(c: Case): string {
 
 function oursFull(c: Case): ReturnType<typeof evaluate> {
   const { ours: principal } = principalOf(c.principal)
-  const resource = c.request.resource(c.resourceAccount)
+  const r = requestOf(c)
+  const resource = r.resource(c.resourceAccount)
   const resourceAccount = resource.startsWith('arn:aws:s3:::') ? c.resourceAccount : (resource.split(':')[4] as string)
-  const req: EvalRequest = { principal, action: c.request.action, resource, resourceAccount, context: c.context as RequestContext }
+  const req: EvalRequest = { principal, action: r.action, resource, resourceAccount, context: c.context as RequestContext }
   const set: PolicySet = { identity: c.identity.map((d, i): PolicyInput => ({ kind: 'identity', id: `id-${i}`, document: d })) }
   if (c.boundary !== undefined) set.boundary = { kind: 'boundary', id: 'pb', document: c.boundary }
   if (c.scps !== undefined) set.scps = c.scps.map((d, i) => ({ levelId: `level-${i}`, policies: [{ kind: 'scp', id: `p-${i}`, document: d }] }))
-  if (c.resourcePolicy !== undefined) set.resourcePolicy = { kind: c.request.kind, id: 'rp', document: c.resourcePolicy }
-  else set.resourcePolicyKind = c.request.kind
+  if (c.resourcePolicy !== undefined) set.resourcePolicy = { kind: r.kind, id: 'rp', document: c.resourcePolicy }
+  else set.resourcePolicyKind = r.kind
+  // iam-simulate always adds RCPFullAWSAccess; the caller of evaluate() passes it explicitly.
+  if (c.rcps !== undefined) {
+    set.rcps = c.rcps.map((d, i) => ({ levelId: `rcp-level-${i}`, policies: [{ kind: 'rcp', id: 'RCPFullAWSAccess', document: doc([broadAllow(true)]) }, { kind: 'rcp', id: `r-${i}`, document: d }] }))
+  }
   return evaluate(req, set)
 }
 
 async function theirs(c: Case): Promise<string> {
   const { theirs: principal } = principalOf(c.principal)
-  const resource = c.request.resource(c.resourceAccount)
+  const r = requestOf(c)
+  const resource = r.resource(c.resourceAccount)
   const accountId = resource.startsWith('arn:aws:s3:::') ? c.resourceAccount : (resource.split(':')[4] as string)
   const sim = {
-    request: { principal, action: c.request.action, resource: { resource, accountId }, contextVariables: c.context },
+    request: { principal, action: r.action, resource: { resource, accountId }, contextVariables: c.context },
     identityPolicies: c.identity.map((policy, i) => ({ name: `id-${i}`, policy })),
     serviceControlPolicies: (c.scps ?? []).map((policy, i) => ({ orgIdentifier: `level-${i}`, policies: [{ name: `p-${i}`, policy }] })),
-    resourceControlPolicies: [],
+    resourceControlPolicies: (c.rcps ?? []).map((policy, i) => ({ orgIdentifier: `rcp-level-${i}`, policies: [{ name: `r-${i}`, policy }] })),
     resourcePolicy: c.resourcePolicy,
     permissionBoundaryPolicies: c.boundary === undefined ? undefined : [{ name: 'pb', policy: c.boundary }],
   }
   const res = await runSimulation(sim as never, {})
-  if (res.resultType === 'error') return `error:${res.errors.message}`
-  const r: string = res.overallResult
-  return r === 'Allowed' ? 'allowed' : r === 'ExplicitlyDenied' ? 'explicit-deny' : r === 'ImplicitlyDenied' ? 'implicit-deny' : `other:${r}`
+  if (res.resultType === 'error') return `error:${JSON.stringify(res.errors).slice(0, 400)}`
+  const o: string = res.overallResult
+  return o === 'Allowed' ? 'allowed' : o === 'ExplicitlyDenied' ? 'explicit-deny' : o === 'ImplicitlyDenied' ? 'implicit-deny' : `other:${o}`
 }
 
 // --- disagreement classes (docs/evaluator-differential.md) ------------------------
@@ -213,6 +253,7 @@ function mapStatements(c: Case, keep: (st: Statement) => boolean): Case {
     identity: c.identity.map(f),
     boundary: c.boundary === undefined ? undefined : f(c.boundary),
     scps: c.scps?.map(f),
+    rcps: c.rcps?.map(f),
     resourcePolicy: c.resourcePolicy === undefined ? undefined : f(c.resourcePolicy),
   }
 }
@@ -236,9 +277,24 @@ const notPrincipalPartialChain = (c: Case) => (st: Statement): boolean => {
   return rootListed !== selfListed
 }
 
-const CLASSES: Array<{ id: string; applies: (c: Case) => (st: Statement) => boolean }> = [
-  { id: 'unresolved-policy-variable', applies: usesUnresolvedVariable },
-  { id: 'notprincipal-partial-chain', applies: notPrincipalPartialChain },
+const byStatement = (pred: (c: Case) => (st: Statement) => boolean) => (c: Case): Case => {
+  const p = pred(c)
+  return mapStatements(c, (st) => !p(st))
+}
+
+/** RCPs on an action of a service that does not support RCPs (or kms:RetireGrant): iam-simulate applies them. */
+const rcpOnUnsupportedService = (c: Case): Case => (rcpAppliesTo(requestOf(c).action) ? c : { ...c, rcps: undefined })
+
+/** A service principal with principal-side policies (identity, boundary, SCPs): iam-simulate applies them. */
+const principalSidePoliciesOnService = (c: Case): Case =>
+  c.principal.kind === 'service' ? { ...c, identity: [], boundary: undefined, scps: undefined } : c
+
+const CLASSES: Array<{ id: string; reduce: (c: Case) => Case }> = [
+  { id: 'scp-on-service-principal', reduce: (c) => (c.principal.kind === 'service' ? { ...c, scps: undefined } : c) },
+  { id: 'principal-side-policies-on-service-principal', reduce: principalSidePoliciesOnService },
+  { id: 'unresolved-policy-variable', reduce: byStatement(usesUnresolvedVariable) },
+  { id: 'notprincipal-partial-chain', reduce: byStatement(notPrincipalPartialChain) },
+  { id: 'rcp-unsupported-service', reduce: rcpOnUnsupportedService },
 ]
 
 /**
@@ -248,8 +304,7 @@ const CLASSES: Array<{ id: string; applies: (c: Case) => (st: Statement) => bool
  */
 async function classify(c: Case): Promise<string | null> {
   for (const cls of CLASSES) {
-    const pred = cls.applies(c)
-    const reduced = mapStatements(c, (st) => !pred(st))
+    const reduced = cls.reduce(c)
     if (JSON.stringify(reduced) === JSON.stringify(c)) continue
     if (ours(reduced) === (await theirs(reduced))) return cls.id
   }
@@ -259,6 +314,7 @@ async function classify(c: Case): Promise<string | null> {
 t.test(`differential vs iam-simulate on ${RUNS} generated requests`, async (t) => {
   const cases = fc.sample(caseArb, { numRuns: RUNS, seed: Number(process.env.DIFF_SEED ?? 20261124) })
   let agree = 0
+  const decisions: Record<string, number> = {}
   let oursMs = 0
   let theirsMs = 0
   const classes = new Map<string, number>()
@@ -272,6 +328,7 @@ t.test(`differential vs iam-simulate on ${RUNS} generated requests`, async (t) =
     theirsMs += performance.now() - t1
     if (a === b) {
       agree++
+      decisions[a] = (decisions[a] ?? 0) + 1
       continue
     }
     const cls = await classify(c)
@@ -280,6 +337,10 @@ t.test(`differential vs iam-simulate on ${RUNS} generated requests`, async (t) =
   }
   const rate = (100 * agree) / cases.length
   t.comment(`agreement ${agree}/${cases.length} = ${rate.toFixed(2)}% (ours ${oursMs.toFixed(0)} ms, iam-simulate ${theirsMs.toFixed(0)} ms)`)
+  t.comment(`agreed decisions: ${JSON.stringify(decisions)}`)
+  // The generator must exercise every outcome, or agreement would mean little.
+  t.ok((decisions.allowed ?? 0) > cases.length * 0.05, 'enough allowed cases')
+  t.ok((decisions['explicit-deny'] ?? 0) > cases.length * 0.05, 'enough explicit denies')
   for (const [k, v] of classes) t.comment(`documented disagreement class ${k}: ${v}`)
   if (unexplained.length > 0) {
     const show = unexplained.slice(0, Number(process.env.DIFF_SHOW ?? 1))

@@ -94,3 +94,13 @@ t.test('a changed document on a reused input object is re-parsed', async (t) => 
   input.document = { Statement: [ok, ok] }
   t.equal(parsePolicy(input).statements.length, 2)
 })
+
+t.test('RCP grammar [AWS Organizations, RCP syntax]', async (t) => {
+  const rcp = (st: Record<string, unknown>) => tryParsePolicy({ kind: 'rcp', id: 'r', document: { Version: '2012-10-17', Statement: [st] } })
+  const paths = (r: ReturnType<typeof rcp>) => (r.ok ? null : r.error.path)
+  t.equal(paths(rcp({ Effect: 'Deny', Principal: '*', NotAction: 's3:*', Resource: '*' })), '/Statement/0/NotAction')
+  t.equal(paths(rcp({ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' })), '/Statement/0/Action')
+  t.equal(paths(rcp({ Effect: 'Deny', Principal: { AWS: '111111111111' }, Action: 's3:*', Resource: '*' })), '/Statement/0/Principal')
+  t.equal(rcp({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }).ok, true)
+  t.equal(rcp({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }).ok, true, 'RCPFullAWSAccess')
+})
