@@ -138,9 +138,11 @@ async function collect(ref: JobRef, flow: Flow): Promise<Evidence> {
 
   // Whether the service runs in a management account is needed only when the job is not in the
   // service's own account: ask in parallel with the describes (it is cached for later diagnoses).
-  const ownOrgP = ref.accountId === undefined ? describeOrganization(c.fork(), accountId) : null
+  // With an account given, its organization is what the job will need: ask for it now too, in
+  // parallel with the describes (readOrganization joins this same single-flight read).
+  const ownOrgP = describeOrganization(c.fork(), accountId)
   let outcome: FindOutcome = await findJob(c, ref.jobId, types, accountId, region)
-  if (outcome.kind === 'not-found' && ownOrgP !== null) {
+  if (outcome.kind === 'not-found' && ref.accountId === undefined) {
     const org = await ownOrgP
     if (org.state === 'read' && org.value.managementAccountId === accountId) {
       const where = await findJobAccountOrgWide(c, ref.jobId, types, accountId, region)
