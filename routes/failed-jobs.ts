@@ -49,6 +49,7 @@ const PageSchema = Type.Object({
   since: NullableString,
   total: Type.Integer({ description: 'Jobs in the whole listing' }),
   truncated: Type.Boolean(),
+  warnings: Type.Array(Type.String(), { description: 'What the listing could not cover, e.g. an API that refused an organization-wide listing' }),
   jobs: Type.Array(
     Type.Object({
       job: Type.Object({

@@ -10,8 +10,9 @@
  * ByAccountId `*` returns the jobs of every member account (ListBackupJobs,
  * "ByAccountId ... Use the value ANY to return job statuses for all accounts
  * in your organization" — `*` works too, see ../shared/notes/aws-wire-facts.md).
- * If the service's account cannot list org-wide, the listing falls back to its
- * own account and says so (`scope`).
+ * Where AWS refuses `*` (not the management account or a delegated
+ * administrator), that API lists the service's own account instead and the
+ * page says so (`warnings`, and `scope: account` when no API listed org-wide).
  *
  * Pages: the listing (not the diagnoses) is taken once per query and kept for a
  * minute; `nextToken` is an opaque offset into it bound to the query. Only the
@@ -79,6 +80,8 @@ export interface FailedJobsPage {
   total: number
   /** True when the listing stopped at `maxListed` jobs. */
   truncated: boolean
+  /** What the listing could not cover (e.g. AWS refused an organization-wide listing for one API). */
+  warnings: string[]
   jobs: TriagedJob[]
   /** Root causes of this page's jobs, most frequent first. */
   groups: Array<{ code: string; count: number; jobIds: string[] }>
@@ -102,6 +105,7 @@ interface Listing {
   accountId: string
   jobs: ListedJob[]
   truncated: boolean
+  warnings: string[]
 }
 
 const iso = (d: Date | undefined): string | null => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : null)
@@ -151,6 +155,7 @@ export class FleetTriage {
       since,
       total: listing.jobs.length,
       truncated: listing.truncated,
+      warnings: listing.warnings,
       jobs,
       groups: group(jobs.filter((j) => j.rootCause !== null).map((j) => [j.rootCause?.code as string, j.job.id])),
       undiagnosed: group(jobs.filter((j) => j.error !== null).map((j) => [j.error?.code as string, j.job.id])),
@@ -175,45 +180,21 @@ export class FleetTriage {
 
   private async listAll(region: string, accountId: string | undefined, states: FailureState[], since: string | null): Promise<Listing> {
     const own = (await this.opts.aws.serviceIdentity()).accountId
-    if (accountId === undefined) {
-      try {
-        return await this.listIn(own, region, '*', states, since, 'organization')
-      } catch (err) {
-        // Not the management account (or a delegated administrator): AWS refuses
-        // ByAccountId `*`. The service's own account is still worth listing.
-        const cls = (err as { errorClass?: string }).errorClass
-        if (cls !== 'access-denied' && cls !== 'invalid') throw toAppError(err, 'ListBackupJobs')
-        return this.listIn(own, region, undefined, states, since, 'account')
-      }
-    }
-    return this.listIn(accountId, region, undefined, states, since, 'account')
-  }
-
-  private async listIn(
-    accountId: string,
-    region: string,
-    byAccount: '*' | undefined,
-    states: FailureState[],
-    since: string | null,
-    scope: 'organization' | 'account',
-  ): Promise<Listing> {
-    const client = await this.opts.aws.backup(accountId, region)
+    const orgWide = accountId === undefined
+    const target = accountId ?? own
+    const client = await this.opts.aws.backup(target, region)
     const after = since === null ? undefined : new Date(since)
     const max = this.opts.maxListed
-    const meta = (operation: string) => ({ service: 'backup', operation, accountId, region })
     let truncated = false
+    let streams = 0
+    let fellBack = 0
+    const warnings = new Set<string>()
 
-    const paginate = async <P>(operation: string, page: (token: string | undefined) => Promise<{ items: P[]; next: string | undefined }>): Promise<P[]> => {
+    const collect = async <P>(operation: string, byAccount: '*' | undefined, page: Page<P>): Promise<P[]> => {
       const out: P[] = []
       let token: string | undefined
       do {
-        let res
-        try {
-          res = await this.opts.aws.call(meta(operation), () => page(token))
-        } catch (err) {
-          if (scope === 'organization') throw err
-          throw toAppError(err, operation)
-        }
+        const res = await this.opts.aws.call({ service: 'backup', operation, accountId: target, region }, () => page(byAccount, token))
         out.push(...res.items)
         token = res.next
         if (out.length >= max) {
@@ -224,103 +205,84 @@ export class FleetTriage {
       return out
     }
 
-    const streams: Array<Promise<ListedJob[]>> = []
+    // One stream per (API, state). Org-wide, each asks for ByAccountId `*`; when AWS
+    // refuses it (not the management account or a delegated administrator, or an
+    // API that does not take `*`), that stream lists the service's own account and
+    // the page says so in `warnings`.
+    const run = async <P>(operation: string, page: Page<P>): Promise<P[]> => {
+      streams++
+      try {
+        if (!orgWide) return await collect(operation, undefined, page)
+        try {
+          return await collect(operation, '*', page)
+        } catch (err) {
+          const e = err as { errorClass?: string; errorName?: string; name?: string }
+          if (e.errorClass !== 'access-denied' && e.errorClass !== 'invalid') throw err
+          fellBack++
+          warnings.add(`${operation}: AWS refused ByAccountId=* (${e.errorName ?? e.name ?? 'error'}); only account ${own} is listed`)
+          return await collect(operation, undefined, page)
+        }
+      } catch (err) {
+        throw toAppError(err, operation)
+      }
+    }
+
+    const tasks: Array<Promise<ListedJob[]>> = []
+    const base = (state: FailureState) => ({ region, statusMessage: null, resourceType: null, resourceArn: null, iamRoleArn: null, creationDate: null, state })
     for (const state of states) {
       if (STATES_BY_TYPE.backup.includes(state)) {
-        streams.push(
-          paginate('ListBackupJobs', async (NextToken) => {
-            const r = await client.send(
-              new ListBackupJobsCommand({ ByState: state as BackupJobState, ByCreatedAfter: after, ByAccountId: byAccount, MaxResults: 1000, NextToken }),
-            )
+        tasks.push(
+          run('ListBackupJobs', async (ByAccountId, NextToken) => {
+            const r = await client.send(new ListBackupJobsCommand({ ByState: state as BackupJobState, ByCreatedAfter: after, ByAccountId, MaxResults: 1000, NextToken }))
             return { items: r.BackupJobs ?? [], next: r.NextToken }
           }).then((items) =>
-            items.flatMap((j) =>
+            items.flatMap((j): ListedJob[] =>
               j.BackupJobId === undefined
                 ? []
-                : [
-                    {
-                      id: j.BackupJobId,
-                      type: 'backup' as const,
-                      accountId: j.AccountId ?? accountId,
-                      region,
-                      state: j.State ?? state,
-                      statusMessage: j.StatusMessage ?? null,
-                      resourceType: j.ResourceType ?? null,
-                      resourceArn: j.ResourceArn ?? null,
-                      iamRoleArn: j.IamRoleArn ?? null,
-                      creationDate: iso(j.CreationDate),
-                    },
-                  ],
+                : [{ ...base(state), id: j.BackupJobId, type: 'backup', accountId: j.AccountId ?? target, state: j.State ?? state, statusMessage: j.StatusMessage ?? null, resourceType: j.ResourceType ?? null, resourceArn: j.ResourceArn ?? null, iamRoleArn: j.IamRoleArn ?? null, creationDate: iso(j.CreationDate) }],
             ),
           ),
         )
       }
       if (STATES_BY_TYPE.copy.includes(state)) {
-        streams.push(
-          paginate('ListCopyJobs', async (NextToken) => {
-            const r = await client.send(
-              new ListCopyJobsCommand({ ByState: state as CopyJobState, ByCreatedAfter: after, ByAccountId: byAccount, MaxResults: 1000, NextToken }),
-            )
+        tasks.push(
+          run('ListCopyJobs', async (ByAccountId, NextToken) => {
+            const r = await client.send(new ListCopyJobsCommand({ ByState: state as CopyJobState, ByCreatedAfter: after, ByAccountId, MaxResults: 1000, NextToken }))
             return { items: r.CopyJobs ?? [], next: r.NextToken }
           }).then((items) =>
-            items.flatMap((j) =>
+            items.flatMap((j): ListedJob[] =>
               j.CopyJobId === undefined
                 ? []
-                : [
-                    {
-                      id: j.CopyJobId,
-                      type: 'copy' as const,
-                      accountId: j.AccountId ?? accountId,
-                      region,
-                      state: j.State ?? state,
-                      statusMessage: j.StatusMessage ?? null,
-                      resourceType: j.ResourceType ?? null,
-                      resourceArn: j.ResourceArn ?? null,
-                      iamRoleArn: j.IamRoleArn ?? null,
-                      creationDate: iso(j.CreationDate),
-                    },
-                  ],
+                : [{ ...base(state), id: j.CopyJobId, type: 'copy', accountId: j.AccountId ?? target, state: j.State ?? state, statusMessage: j.StatusMessage ?? null, resourceType: j.ResourceType ?? null, resourceArn: j.ResourceArn ?? null, iamRoleArn: j.IamRoleArn ?? null, creationDate: iso(j.CreationDate) }],
             ),
           ),
         )
       }
       if (STATES_BY_TYPE.restore.includes(state)) {
-        streams.push(
-          paginate('ListRestoreJobs', async (NextToken) => {
-            const r = await client.send(
-              new ListRestoreJobsCommand({ ByStatus: state as RestoreJobStatus, ByCreatedAfter: after, ByAccountId: byAccount, MaxResults: 1000, NextToken }),
-            )
+        tasks.push(
+          run('ListRestoreJobs', async (ByAccountId, NextToken) => {
+            const r = await client.send(new ListRestoreJobsCommand({ ByStatus: state as RestoreJobStatus, ByCreatedAfter: after, ByAccountId, MaxResults: 1000, NextToken }))
             return { items: r.RestoreJobs ?? [], next: r.NextToken }
           }).then((items) =>
-            items.flatMap((j) =>
+            items.flatMap((j): ListedJob[] =>
               j.RestoreJobId === undefined
                 ? []
-                : [
-                    {
-                      id: j.RestoreJobId,
-                      type: 'restore' as const,
-                      accountId: j.AccountId ?? accountId,
-                      region,
-                      state: j.Status ?? state,
-                      statusMessage: j.StatusMessage ?? null,
-                      resourceType: j.ResourceType ?? null,
-                      resourceArn: j.CreatedResourceArn ?? null,
-                      iamRoleArn: j.IamRoleArn ?? null,
-                      creationDate: iso(j.CreationDate),
-                    },
-                  ],
+                : [{ ...base(state), id: j.RestoreJobId, type: 'restore', accountId: j.AccountId ?? target, state: j.Status ?? state, statusMessage: j.StatusMessage ?? null, resourceType: j.ResourceType ?? null, resourceArn: j.CreatedResourceArn ?? null, iamRoleArn: j.IamRoleArn ?? null, creationDate: iso(j.CreationDate) }],
             ),
           ),
         )
       }
     }
-    const all = (await Promise.all(streams)).flat()
+    const all = (await Promise.all(tasks)).flat()
     // Newest first, then by id, so pages are stable.
     all.sort((a, b) => (b.creationDate ?? '').localeCompare(a.creationDate ?? '') || a.id.localeCompare(b.id))
     if (all.length > max) truncated = true
-    return { scope, accountId: byAccount === '*' ? '*' : accountId, jobs: all.slice(0, max), truncated }
+    const scope = orgWide && fellBack < streams ? 'organization' : 'account'
+    return { scope, accountId: scope === 'organization' ? '*' : target, jobs: all.slice(0, max), truncated, warnings: [...warnings] }
   }
 }
+
+type Page<P> = (byAccount: '*' | undefined, token: string | undefined) => Promise<{ items: P[]; next: string | undefined }>
 
 function group(pairs: Array<[string, string]>): Array<{ code: string; count: number; jobIds: string[] }> {
   const m = new Map<string, string[]>()
