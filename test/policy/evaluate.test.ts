@@ -338,3 +338,24 @@ t.test('SCP levels without allow are listed', async (t) => {
   t.same(r.byType.scp?.levelsWithoutAllow, ['ou-a', ACCT])
   t.equal(r.byType.scp?.decision, 'implicit-deny')
 })
+
+t.test('RCPs apply to service principals [AWS KMS, Resource control policies in AWS KMS: RCPEnforceConfusedDeputyProtection]', async (t) => {
+  const svc = { type: 'service' as const, arn: 'backup.amazonaws.com', accountId: null }
+  const rcps = [{ levelId: 'r-root', policies: [
+    policy('rcp', [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }], 'RCPFullAWSAccess'),
+    policy('rcp', [{ Sid: 'ConfusedDeputy', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEqualsIfExists: { 'aws:SourceOrgID': 'o-abc' }, Bool: { 'aws:PrincipalIsAWSService': 'true' } } }], 'p-rcp'),
+  ] }]
+  const keyPolicy = policy('kms-key', [{ Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' }, Action: 'kms:Decrypt', Resource: '*' }])
+  const outside = evaluate(req('kms:Decrypt', KEY, { 'aws:SourceOrgID': 'o-other', 'aws:PrincipalIsAWSService': true }, svc), { resourcePolicy: keyPolicy, rcps })
+  t.equal(outside.decision, 'explicit-deny')
+  t.equal(outside.decidedBy, 'rcp')
+  const inside = evaluate(req('kms:Decrypt', KEY, { 'aws:SourceOrgID': 'o-abc', 'aws:PrincipalIsAWSService': true }, svc), { resourcePolicy: keyPolicy, rcps })
+  t.equal(inside.decision, 'allowed')
+})
+
+t.test('RCPs do not restrict kms:RetireGrant [AWS KMS, Resource control policies in AWS KMS]', async (t) => {
+  const rcps = [{ levelId: 'r-root', policies: [policy('rcp', [{ Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*' }])] }]
+  const r = evaluate(req('kms:RetireGrant', KEY), { identity: [allowAll()], resourcePolicy: policy('kms-key', [{ Effect: 'Allow', Principal: { AWS: ACCT }, Action: 'kms:*', Resource: '*' }]), rcps })
+  t.equal(r.decision, 'allowed')
+  t.equal(r.byType.rcp?.decision, 'not-applicable')
+})
