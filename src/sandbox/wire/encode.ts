@@ -18,8 +18,20 @@ export function toEpochJson(value: unknown): unknown {
   return value
 }
 
+/**
+ * XML text escaping as AWS does it: markup characters as entities, and CR/LF/TAB
+ * as character references so XML end-of-line normalisation cannot alter them.
+ * Characters XML 1.0 cannot carry at all (other C0 controls) are dropped.
+ */
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+  return s
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/[&<>"'\r\n\t]/g, (c) => XML_ESCAPES[c]!)
+}
+
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#xD;', '\n': '&#xA;', '\t': '&#x9;',
 }
 
 /**
