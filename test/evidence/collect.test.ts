@@ -1,0 +1,96 @@
+import t from 'tap'
+import {
+  DescribeBackupJobCommand, DescribeBackupVaultCommand, DescribeCopyJobCommand, DescribeRestoreJobCommand,
+  GetBackupVaultAccessPolicyCommand, ResourceNotFoundException,
+} from '@aws-sdk/client-backup'
+import { GetRoleCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, NoSuchEntityException } from '@aws-sdk/client-iam'
+import { DescribeKeyCommand, GetKeyPolicyCommand, ListAliasesCommand } from '@aws-sdk/client-kms'
+import { AccessDeniedException, AWSOrganizationsNotInUseException, DescribeOrganizationCommand } from '@aws-sdk/client-organizations'
+import { collectEvidence, evidenceGaps } from '../../src/evidence/index.js'
+import { awsMocks, testContext, enc, TRUST, ALLOW_ALL, JOB, REGION } from './mocks.js'
+
+const m = awsMocks()
+const ID = '5E1B0C2A-6F3D-4E8B-9A71-2C4D6E8F0A01'
+const KEY = `arn:aws:kms:${REGION}:${JOB}:key/1a2b3c4d-1111-4a4a-8b8b-0c0c0c0c0c01`
+const nf = () => new ResourceNotFoundException({ message: 'nf', $metadata: {} })
+
+t.beforeEach(() => {
+  m.reset()
+  m.backup.on(DescribeBackupJobCommand).resolves({
+    BackupJobId: ID, AccountId: JOB, State: 'FAILED', BackupVaultName: 'v', IamRoleArn: `arn:aws:iam::${JOB}:role/BackupRole`,
+    StatusMessage: 'not authorized', ResourceType: 'EBS',
+  })
+  m.backup.on(DescribeCopyJobCommand).rejects(nf())
+  m.backup.on(DescribeRestoreJobCommand).rejects(nf())
+  m.backup.on(DescribeBackupVaultCommand).resolves({ BackupVaultName: 'v', EncryptionKeyArn: KEY })
+  m.backup.on(GetBackupVaultAccessPolicyCommand).rejects(nf())
+  m.iam.on(GetRoleCommand).resolves({ Role: { RoleName: 'BackupRole', Path: '/', Arn: `arn:aws:iam::${JOB}:role/BackupRole`, RoleId: 'R', CreateDate: new Date(), AssumeRolePolicyDocument: enc(TRUST) } })
+  m.iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] })
+  m.iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] })
+  m.kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'k', Arn: KEY, KeyManager: 'CUSTOMER', KeyState: 'Enabled', Enabled: true } })
+  m.kms.on(GetKeyPolicyCommand).resolves({ Policy: JSON.stringify(ALLOW_ALL) })
+  m.kms.on(ListAliasesCommand).resolves({ Aliases: [] })
+  m.org.on(DescribeOrganizationCommand).rejects(new AWSOrganizationsNotInUseException({ message: 'no org', $metadata: {} }))
+})
+
+t.test('a backup job outside any organization: everything classified, JSON-serialisable, stats counted', async (t) => {
+  const e = await collectEvidence({ jobId: ID, accountId: JOB }, testContext())
+  t.match(e, {
+    schemaVersion: 1, serviceAccountId: '100000000001', request: { jobId: ID, jobType: null, accountId: JOB, region: REGION },
+    job: { state: 'read' }, jobRole: { state: 'read' }, alternateDefaultRole: { state: 'not-collected' },
+    sourceVault: { state: 'read', value: { accessPolicy: { state: 'absent' } } }, destinationVault: { state: 'not-collected' },
+    recoveryPoint: { state: 'not-collected' }, restoreMetadata: { state: 'not-collected' },
+    organization: { state: 'absent' }, backupSettings: { state: 'not-collected' }, authorizationMessages: [],
+  })
+  t.match(e.keys[KEY], { state: 'read' })
+  t.match(e.serviceLinkedRoles[JOB], { state: 'read' })
+  t.same(evidenceGaps(e), [])
+  t.same(JSON.parse(JSON.stringify(e)), e)
+  t.ok(e.stats.awsCalls >= 15)
+  // identity → AssumeRole → describes → vault → key.
+  t.equal(e.stats.criticalPathDepth, 5)
+})
+
+t.test('AccessDenied after the job never aborts: unreadable items become gaps', async (t) => {
+  const denied = () => new AccessDeniedException({ message: 'denied', $metadata: { httpStatusCode: 403 } })
+  m.iam.on(GetRoleCommand).rejects(denied())
+  m.kms.on(GetKeyPolicyCommand).rejects(denied())
+  m.org.on(DescribeOrganizationCommand).rejects(denied())
+  const e = await collectEvidence({ jobId: ID, accountId: JOB }, testContext())
+  t.equal(e.job.state, 'read')
+  t.match(e.jobRole, { state: 'unreadable', call: 'iam:GetRole' })
+  t.match(e.organization, { state: 'unreadable', call: 'organizations:DescribeOrganization' })
+  const gaps = evidenceGaps(e)
+  t.same(gaps.map((g) => g.reason).sort(), [
+    'AccessDeniedException on iam:GetRole',
+    'AccessDeniedException on iam:GetRole',
+    'AccessDeniedException on kms:GetKeyPolicy',
+    'AccessDeniedException on organizations:DescribeOrganization',
+  ])
+  t.ok(gaps.some((g) => g.what === `job role arn:aws:iam::${JOB}:role/BackupRole`))
+  t.ok(gaps.some((g) => g.what === `AWSServiceRoleForBackup in account ${JOB}`))
+})
+
+t.test('the deadline turns what is still pending into unreadable (timeout) items', async (t) => {
+  m.kms.on(DescribeKeyCommand).callsFake(() => new Promise(() => {}))
+  m.iam.on(GetRoleCommand).callsFake(() => new Promise(() => {}))
+  const started = Date.now()
+  const e = await collectEvidence({ jobId: ID, accountId: JOB }, testContext(), { deadlineMs: 300 })
+  t.ok(Date.now() - started < 2000)
+  t.match(e.jobRole, { state: 'unreadable', error: 'DeadlineExceeded', errorClass: 'timeout', call: 'iam:GetRole' })
+  t.match(e.keys[KEY], { state: 'unreadable', errorClass: 'timeout', call: 'kms:DescribeKey' })
+  t.equal(e.sourceVault.state, 'read', 'what answered in time is kept')
+})
+
+t.test('the default role: named at one path, found at the other', async (t) => {
+  m.backup.on(DescribeBackupJobCommand).resolves({ BackupJobId: ID, AccountId: JOB, State: 'FAILED', BackupVaultName: 'v', IamRoleArn: `arn:aws:iam::${JOB}:role/service-role/AWSBackupDefaultServiceRole` })
+  m.iam.on(GetRoleCommand).resolves({ Role: { RoleName: 'AWSBackupDefaultServiceRole', Path: '/', Arn: `arn:aws:iam::${JOB}:role/AWSBackupDefaultServiceRole`, RoleId: 'R', CreateDate: new Date(), AssumeRolePolicyDocument: enc(TRUST) } })
+  const e = await collectEvidence({ jobId: ID, accountId: JOB, jobType: 'backup' }, testContext())
+  t.equal(e.jobRole.state, 'absent')
+  t.match(e.alternateDefaultRole, { state: 'read', value: { path: '/' } })
+
+  m.iam.on(GetRoleCommand).rejects(new NoSuchEntityException({ message: 'nf', $metadata: {} }))
+  const e2 = await collectEvidence({ jobId: ID, accountId: JOB, jobType: 'backup' }, testContext())
+  t.equal(e2.jobRole.state, 'absent')
+  t.equal(e2.alternateDefaultRole.state, 'absent')
+})
