@@ -176,6 +176,12 @@ async function main(): Promise<void> {
     else console.log(`  differs: ${p.request.action} on ${p.request.resource}: ours ${ours}, iam-simulate ${theirsAnswers[i]}`)
   })
   console.log(`decisions agree on ${agree}/${prepared.length} requests`)
+  const tally: Record<string, number> = {}
+  for (const p of prepared) {
+    const d = evaluate(p.request, p.set).decision
+    tally[d] = (tally[d] ?? 0) + 1
+  }
+  console.log(`our decisions: ${Object.entries(tally).map(([k, n]) => `${k} ${n}`).join(', ')}`)
 
   const ours = await rate('ours: evaluate()', prepared.length, () => { for (const p of prepared) evaluate(p.request, p.set) }, seconds * 1000)
   const safe = await rate('iam-simulate: runSimulation()', prepared.length, async () => { for (const p of prepared) await runSimulation(p.sim as never, {}) }, seconds * 1000)
