@@ -5,8 +5,8 @@
  *
  * - an EventBridge API destination (API-key connection) sends the event as
  *   JSON with `Authorization: Bearer <key>`, checked by `authenticate`;
- * - Amazon SNS sends `text/plain` JSON and cannot send a token: a message is
- *   accepted on its signature alone (src/integrations/sns.ts); one that does
+ * - Amazon SNS sends `text/plain` JSON with `x-amz-sns-message-type` and cannot
+ *   send a token: a message is accepted on its signature alone (src/integrations/sns.ts); one that does
  *   not verify is a 401 and is never acted on. Subscription confirmations are
  *   confirmed by GETting SubscribeURL after verification, on the SNS host only.
  *
@@ -25,7 +25,7 @@ import { decideEventBridge, type EventDecision } from '../src/integrations/event
 import { FailureNotifier } from '../src/integrations/failure-notifier.js'
 import { createPostJson, type PostJson } from '../src/integrations/post-json.js'
 import { reportUrlBuilder, type ReportUrlBuilder } from '../src/integrations/report-url.js'
-import { decideSnsNotification, isSnsEndpointUrl, looksLikeSns, parseSnsMessage, SnsVerifier, type CertFetcher } from '../src/integrations/sns.js'
+import { decideSnsNotification, isSnsEndpointUrl, parseSnsMessage, SnsVerifier, type CertFetcher } from '../src/integrations/sns.js'
 import type { DiagnosisServiceLike } from '../src/integrations/types.js'
 import { problemResponse } from '../src/schemas/problem.js'
 
@@ -63,6 +63,11 @@ const AckSchema = Type.Object({
   status: Type.Union([Type.Literal('accepted'), Type.Literal('duplicate'), Type.Literal('ignored'), Type.Literal('confirmed')]),
   reason: Type.Optional(Type.String()),
 })
+
+function snsMessageType(request: FastifyRequest): string | undefined {
+  const h = request.headers['x-amz-sns-message-type']
+  return typeof h === 'string' ? h : undefined
+}
 
 async function defaultConfirm(url: string): Promise<void> {
   const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(5000) })
@@ -113,6 +118,17 @@ const eventsRoutes: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, 
       // signature check (401), which costs one RSA verification.
       config: { auth: 'none', rateLimit: { allowList: (request) => typeof request.headers['x-amz-sns-message-type'] === 'string' } },
       bodyLimit: 300 * 1024,
+      // SNS always names its message type in `x-amz-sns-message-type`; every other
+      // delivery is EventBridge and needs the bearer key, checked before the body
+      // is read so an unauthenticated caller never gets 300 KiB parsed.
+      preParsing: async (request, reply) => {
+        if (snsMessageType(request) !== undefined) return
+        if (notifier === null) throw new AppError('NOT_CONFIGURED', 'SLACK_WEBHOOK_URL is not set')
+        if (await authenticate(request)) return
+        metrics()?.observeEvent('eventbridge', 'unauthorized')
+        reply.header('www-authenticate', 'Bearer realm="backup-doctor"')
+        throw new AppError('UNAUTHORIZED', 'EventBridge deliveries need Authorization: Bearer <API key>')
+      },
       schema: {
         tags: ['integrations'],
         summary: 'AWS Backup job state change events (EventBridge API destination or Amazon SNS)',
@@ -135,8 +151,6 @@ const eventsRoutes: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, 
     async (request, reply) => {
       if (notifier === null) throw new AppError('NOT_CONFIGURED', 'SLACK_WEBHOOK_URL is not set')
       let body: unknown = request.body
-      const typeHeader = request.headers['x-amz-sns-message-type']
-      const snsHeader = typeof typeHeader === 'string' ? typeHeader : undefined
 
       let decision: EventDecision
       let source: 'eventbridge' | 'sns'
@@ -147,7 +161,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, 
           throw new AppError('BAD_REQUEST', 'The body is not valid JSON')
         }
       }
-      if (looksLikeSns(body, snsHeader)) {
+      if (snsMessageType(request) !== undefined) {
         source = 'sns'
         const parsed = parseSnsMessage(body)
         if (!parsed.ok) {
@@ -191,12 +205,8 @@ const eventsRoutes: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, 
         }
         decision = decideSnsNotification(message, region, topicAccountId)
       } else {
+        // Authenticated in preParsing.
         source = 'eventbridge'
-        if (!(await authenticate(request))) {
-          metrics()?.observeEvent(source, 'unauthorized')
-          reply.header('www-authenticate', 'Bearer realm="backup-doctor"')
-          throw new AppError('UNAUTHORIZED', 'EventBridge deliveries need Authorization: Bearer <API key>')
-        }
         decision = decideEventBridge(body)
       }
 

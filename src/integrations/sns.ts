@@ -57,12 +57,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-/** True when the request looks like an SNS delivery (header or body shape). */
-export function looksLikeSns(body: unknown, messageTypeHeader: string | undefined): boolean {
-  if (messageTypeHeader !== undefined && TYPES.includes(messageTypeHeader)) return true
-  return isRecord(body) && typeof body['Type'] === 'string' && 'SignatureVersion' in body && 'TopicArn' in body
-}
-
 export type SnsParseResult = { ok: true; message: SnsMessage; region: string; topicAccountId: string } | { ok: false; detail: string }
 
 export function parseSnsMessage(body: unknown): SnsParseResult {

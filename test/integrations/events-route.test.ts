@@ -126,7 +126,7 @@ t.test('SNS: bad signatures are 401 and never acted on', async (t) => {
     SubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=tok',
   })
   for (const m of [forged, tampered, foreignCert, confirmation]) {
-    const res = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(m) })
+    const res = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'x-amz-sns-message-type': 'Notification' }, payload: JSON.stringify(m) })
     t.equal(res.statusCode, 401)
     t.equal(res.json().code, 'UNAUTHORIZED')
   }
@@ -151,7 +151,7 @@ t.test('SNS: subscription confirmation GETs SubscribeURL only after verification
   t.equal(res.statusCode, 200)
   t.same(res.json(), { status: 'confirmed' })
   const evil = signSns(key, { ...base, MessageId: 'c2', SubscribeURL: 'https://evil.example/?Action=ConfirmSubscription' })
-  const res2 = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(evil) })
+  const res2 = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'x-amz-sns-message-type': 'Notification' }, payload: JSON.stringify(evil) })
   t.equal(res2.statusCode, 400)
   t.same(confirmed, ['https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=tok'])
 })
@@ -159,11 +159,11 @@ t.test('SNS: subscription confirmation GETs SubscribeURL only after verification
 t.test('SNS: topic allow-list, non-failures ignored, malformed 400', async (t) => {
   const { app, service } = await setup(t, { sns: { fetchCert: async () => key.certPem, topicArns: ['arn:aws:sns:us-east-1:111111111111:backup-events'] } })
   const completed = signSns(key, backupNotification({ state: 'COMPLETED', messageId: 'm2' }))
-  const r1 = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(completed) })
+  const r1 = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'x-amz-sns-message-type': 'Notification' }, payload: JSON.stringify(completed) })
   t.equal(r1.statusCode, 200)
   t.equal(r1.json().status, 'ignored')
   const foreign = signSns(key, { ...backupNotification(), TopicArn: 'arn:aws:sns:us-east-1:999999999999:other' })
-  const r2 = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(foreign) })
+  const r2 = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'x-amz-sns-message-type': 'Notification' }, payload: JSON.stringify(foreign) })
   t.equal(r2.statusCode, 401)
   const missing = { ...signSns(key, backupNotification()), MessageId: undefined }
   const r3 = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'x-amz-sns-message-type': 'Notification' }, payload: JSON.stringify(missing) })
@@ -236,8 +236,18 @@ t.test('SNS: certificate fetch failure is a 503 (SNS retries 5xx), never acted o
     },
   })
   const msg = signSns(key, backupNotification())
-  const res = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(msg) })
+  const res = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'x-amz-sns-message-type': 'Notification' }, payload: JSON.stringify(msg) })
   t.equal(res.statusCode, 503)
   t.ok(res.headers['retry-after'])
   t.equal(service.calls.length, 0)
+})
+
+t.test('EventBridge event sent as text/plain is still an event (and needs the bearer key)', async (t) => {
+  const { app, receiver } = await setup(t)
+  const body = JSON.stringify(eventBridgeEvent())
+  const noAuth = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain' }, payload: body })
+  t.equal(noAuth.statusCode, 401)
+  const res = await app.inject({ method: 'POST', url: '/v1/events', headers: { ...auth, 'content-type': 'text/plain' }, payload: body })
+  t.equal(res.statusCode, 202)
+  await receiver.waitFor(1)
 })

@@ -67,11 +67,11 @@ t.test('EventBridge and SNS failures are diagnosed for real and posted once each
   })
   t.equal(copy.statusCode, 202)
   const sns = signSns(key, backupNotification({ id: '0A1B2C3D-0000-4000-8000-0000000000F4', messageId: 'sns-1' }))
-  const s = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain; charset=UTF-8' }, payload: JSON.stringify(sns) })
+  const s = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' }, payload: JSON.stringify(sns) })
   t.equal(s.statusCode, 202)
   // Redeliveries of all three.
   await app.inject({ method: 'POST', url: '/v1/events', headers: auth, payload: eventBridgeEvent({ jobId: '0A1B2C3D-0000-4000-8000-0000000000F3' }) })
-  await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(sns) })
+  await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'text/plain', 'x-amz-sns-message-type': 'Notification' }, payload: JSON.stringify(sns) })
   await receiver.waitFor(3, 15_000)
 
   const metrics = await app.inject({ method: 'GET', url: '/metrics', headers: auth })
