@@ -15,6 +15,9 @@ export const USAGE = 'usage: npm run sandbox -- --world FILE [--port N] [--host 
   '  --port N      port to listen on (default 4566; 0 = any free port)\n' +
   '  --host H      address to bind (default 127.0.0.1)\n'
 
+/** Request log entries a CLI sandbox keeps (stderr has them all). */
+export const LOG_LIMIT = 10_000
+
 export interface CliIo {
   out(text: string): void
   err(text: string): void
@@ -61,13 +64,15 @@ export async function startFromArgs(argv: string[], io: CliIo): Promise<CliResul
     throw err
   }
 
-  let sandbox: Sandbox
+  let sandbox: Sandbox | undefined
   try {
     sandbox = await startSandbox({
       world,
       port,
       host,
       onRequest(e) {
+        // A long-running sandbox keeps only the recent part of its request log in memory.
+        if (sandbox && sandbox.log.length > LOG_LIMIT) sandbox.log.splice(0, sandbox.log.length - LOG_LIMIT / 2)
         const error = e.errorCode ? ` ${e.errorCode}` : ''
         io.err(`${new Date(e.endedAt).toISOString()} ${e.service}:${e.operation} account=${e.accountId ?? '-'} region=${e.region ?? '-'} ${e.status}${error} ${e.latencyMs.toFixed(1)}ms\n`)
       },
