@@ -75,3 +75,25 @@ t.test('success bodies: awsQuery wrapper, JSON epoch seconds, request ids', asyn
   t.type((JSON.parse(r.body) as { LastUpdateTime: unknown }).LastUpdateTime, 'number', 'epoch seconds')
   t.match(sandbox.log.at(-1), { service: 'backup', operation: 'DescribeGlobalSettings', region: 'eu-west-1', accountId: '100000000001' })
 })
+
+t.test('garbage on the socket and clients that hang up do not hurt the server', async (t) => {
+  const { connect } = await import('node:net')
+  const w = fullWorld()
+  w.latencyMs = 150
+  const { sandbox, clients } = await setup(t, w)
+  const reply = await new Promise<string>((resolve, reject) => {
+    const socket = connect(sandbox.port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'))
+    let data = ''
+    socket.on('data', (d) => { data += d.toString() })
+    socket.on('close', () => resolve(data))
+    socket.on('error', reject)
+  })
+  t.match(reply, /^HTTP\/1\.1 400/)
+  const abort = new AbortController()
+  const hungUp = fetch(`${sandbox.url}/global-settings`, { headers: { authorization: AUTH('backup') }, signal: abort.signal }).catch((e: unknown) => e)
+  setTimeout(() => abort.abort(), 20)
+  t.equal((await hungUp as Error).name, 'AbortError')
+  await new Promise((r) => setTimeout(r, 200))
+  t.equal((await clients.sts.send(new GetCallerIdentityCommand({}))).Account, '100000000001', 'still serving')
+  t.strictSame(sandbox.log.map((e) => e.operation), ['DescribeGlobalSettings', 'GetCallerIdentity'], 'the hung-up request is logged too')
+})
