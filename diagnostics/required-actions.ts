@@ -47,6 +47,8 @@ export interface RequiredAction {
   sid: string
   /** Condition keys the call carries that the managed statement tests. */
   context?: RequestContext
+  /** Other actions AWS Backup uses instead, depending on the resource's settings: any one allowed suffices. */
+  alternatives?: readonly string[]
 }
 
 export type ResourceFamily =
@@ -112,7 +114,8 @@ const BACKUP: Readonly<Record<ResourceFamily, readonly RequiredAction[]>> = {
   ],
   DynamoDB: [
     a('dynamodb:DescribeTable', '${resource}', B, 'DynamoDBPermissions'),
-    a('dynamodb:CreateBackup', '${resource}', B, 'DynamoDBPermissions'),
+    // Advanced DynamoDB backup uses dynamodb:StartAwsBackupJob instead of dynamodb:CreateBackup.
+    { ...a('dynamodb:CreateBackup', '${resource}', B, 'DynamoDBPermissions'), alternatives: ['dynamodb:StartAwsBackupJob'] },
     a('dynamodb:ListTagsOfResource', '${resource}', B, 'DynamodbBackupPermissions'),
   ],
   EFS: [

@@ -57,7 +57,11 @@ export default defineCheck({
           },
         }
       }
-      if (v.allows.length === 0) {
+      const alternativeAllowed = (need.alternatives ?? []).some((alt) => {
+        const av = votes(policies, roleCall(evidence, job, role.arn, alt, need.resource))
+        return av.denies.length === 0 && av.allows.length > 0
+      })
+      if (v.allows.length === 0 && !alternativeAllowed) {
         if (v.missingContextKeys.length > 0) undecided.push({ action: need.action, keys: v.missingContextKeys })
         else missing.push(need)
       }

@@ -40,7 +40,10 @@ export default defineCheck({
     const policy = { kind: 'trust' as const, id: role.arn, document: role.trustPolicy }
     const parsed = tryParsePolicy(policy)
     if (!parsed.ok) return { status: 'warn', messageId: 'malformed', data: { roleArn: role.arn, reason: parsed.error.reason, path: parsed.error.path } }
-    const t = buildTrustRequest({ roleArn: role.arn, jobAccountId: job.accountId, region: job.region, sourceOrgId: orgId(evidence) })
+    // aws:SourceArn: AWS Backup acts for a Backup resource of the job's account; the job's vault ARN stands for it
+    // (a trust condition like ArnLike arn:aws:backup:REGION:ACCOUNT:* matches it). Documented as uncertain in docs/pipeline.md.
+    const sourceArn = job.backupVaultArn ?? undefined
+    const t = buildTrustRequest({ roleArn: role.arn, jobAccountId: job.accountId, region: job.region, sourceOrgId: orgId(evidence), ...(sourceArn ? { sourceArn } : {}) })
     const req: EvalRequest = { principal: t.principal, action: t.action, resource: t.resource, resourceAccount: t.resourceAccount, context: t.context }
     const r = evaluate(req, { resourcePolicy: policy })
     const data = { roleArn: role.arn }

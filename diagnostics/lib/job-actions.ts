@@ -17,6 +17,8 @@ export interface NeededAction {
   source: 'table' | 'message'
   managedPolicy?: string
   sid?: string
+  /** Actions that serve instead of `action` (any one allowed suffices). */
+  alternatives?: readonly string[]
 }
 
 const OWN_CHECKS = /^(kms:|iam:passrole$|sts:assumerole$)/i
@@ -43,7 +45,7 @@ export function jobRoleActions(job: JobEvidence, hint: MessageHint): NeededActio
   }
   for (const r of requiredActionsFor(job)) {
     if (OWN_CHECKS.test(r.action)) continue
-    add({ action: r.action, resource: r.resourceArn, source: 'table', managedPolicy: r.policy, sid: r.sid })
+    add({ action: r.action, resource: r.resourceArn, source: 'table', managedPolicy: r.policy, sid: r.sid, ...(r.alternatives ? { alternatives: r.alternatives } : {}) })
   }
   return out
 }

@@ -53,6 +53,11 @@ runCheckCases(t, check, [
       aRole({ name: 'DynamoDB-BackupRole', inline: { ddb: doc(allow(['dynamodb:DescribeTable', 'dynamodb:CreateBackup', 'dynamodb:StartAwsBackupJob', 'backup:*'])) } })),
     status: 'fail', messageId: 'missing', code: 'IDENTITY_POLICY_MISSING_PERMISSION', action: 'dynamodb:ListTagsOfResource',
   },
+  {
+    name: 'advanced DynamoDB backup: StartAwsBackupJob stands in for CreateBackup', evidence: withRole(anEvidence({}, { resourceType: 'DynamoDB', resourceArn: `arn:aws:dynamodb:us-east-1:${ACCT}:table/cache` }),
+      aRole({ name: 'Ddb', inline: { ddb: doc(allow(['dynamodb:DescribeTable', 'dynamodb:StartAwsBackupJob', 'dynamodb:ListTagsOfResource'])) } })),
+    status: 'pass', messageId: 'allowed',
+  },
   { name: 'policies unreadable → unknown', evidence: unreadableInline, status: 'unknown', messageId: 'evidence-unreadable', data: { call: 'iam:ListRolePolicies' } },
   {
     name: 'one managed policy unreadable → unknown',

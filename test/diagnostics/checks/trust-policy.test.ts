@@ -26,4 +26,12 @@ runCheckCases(t, check, [
     name: 'aws:SourceAccount names another account', evidence: trust({ ...backupAssume, Condition: { StringEquals: { 'aws:SourceAccount': '999999999999' } } }),
     status: 'fail', messageId: 'not-trusted', code: 'TRUST_POLICY_DENIES_BACKUP',
   },
+  {
+    name: 'aws:SourceArn scoped to the job account\'s Backup resources', evidence: trust({ ...backupAssume, Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:backup:us-east-1:${ACCT}:*` } } }),
+    status: 'pass', messageId: 'trusted',
+  },
+  {
+    name: 'aws:SourceArn scoped to another account', evidence: trust({ ...backupAssume, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:backup:us-east-1:999999999999:*' } } }),
+    status: 'fail', messageId: 'not-trusted', code: 'TRUST_POLICY_DENIES_BACKUP',
+  },
 ])

@@ -1,7 +1,7 @@
 import t from 'tap'
 import check from '../../../diagnostics/checks/vault-access-policy.js'
 import { runCheckCases } from '../../helpers/check-tester.js'
-import { ACCT, DEST, ORG_ID, aCopyEvidence, aVault, absent, anEvidence, doc, read, unreadable, vaultArn } from '../../helpers/evidence-builders.js'
+import { ACCT, DEST, ORG_ID, aCopyEvidence, aRestoreEvidence, aVault, absent, anEvidence, doc, read, unreadable, vaultArn } from '../../helpers/evidence-builders.js'
 import type { Evidence } from '../../../src/evidence/types.js'
 
 const DEST_VAULT = vaultArn('central-vault', DEST)
@@ -38,6 +38,14 @@ runCheckCases(t, check, [
   {
     name: 'backup vault denying the job role', evidence: anEvidence({ sourceVault: read(aVault({ accessPolicy: read(doc({ Sid: 'LockDown', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'backup:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': ORG_ID } } })) })) }),
     status: 'pass',
+  },
+  {
+    name: 'backup vault denies starting backups to everyone', evidence: anEvidence({ sourceVault: read(aVault({ accessPolicy: read(doc({ Sid: 'NoNewBackups', Effect: 'Deny', Principal: '*', Action: 'backup:StartBackupJob', Resource: '*' })) })) }),
+    status: 'fail', messageId: 'explicit-deny-caller', code: 'VAULT_POLICY_DENIES', entity: 'caller', policy: { kind: 'vault', id: vaultArn('prod-vault'), statement: 'NoNewBackups' },
+  },
+  {
+    name: 'restore: vault denies StartRestoreJob', evidence: aRestoreEvidence({ sourceVault: read(aVault({ accessPolicy: read(doc({ Sid: 'NoRestores', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'backup:StartRestoreJob', Resource: '*' })) })) }),
+    status: 'fail', code: 'VAULT_POLICY_DENIES', entity: 'caller', action: 'backup:StartRestoreJob',
   },
   { name: 'vault policy unreadable → unknown', evidence: aCopyEvidence({ destinationVault: read(aVault({ name: 'central-vault', account: DEST, accountId: DEST, accessPolicy: unreadable('backup:GetBackupVaultAccessPolicy') })) }), status: 'unknown' },
 ])
