@@ -64,6 +64,8 @@ t.test('success bodies: awsQuery wrapper, JSON epoch seconds, request ids', asyn
   const q = await raw(sandbox.url, '/', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: AUTH('sts') }, body: 'Action=GetCallerIdentity&Version=2011-06-15' })
   t.equal(q.status, 200)
   t.match(q.body, /^<GetCallerIdentityResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><GetCallerIdentityResult>.*<\/GetCallerIdentityResult><ResponseMetadata><RequestId>[0-9a-f-]+<\/RequestId><\/ResponseMetadata><\/GetCallerIdentityResponse>$/)
+  const get = await raw(sandbox.url, '/?Action=GetCallerIdentity&Version=2011-06-15', { method: 'GET', headers: { authorization: AUTH('sts') } })
+  t.match(get.body, /^<GetCallerIdentityResponse /, 'awsQuery over GET')
   const j = await raw(sandbox.url, '/', { method: 'POST', headers: { 'x-amz-target': 'TrentService.ListAliases', 'content-type': 'application/x-amz-json-1.1', authorization: AUTH('kms') }, body: '' })
   t.equal(j.status, 200)
   t.equal(j.headers.get('content-type'), 'application/x-amz-json-1.1')

@@ -46,7 +46,9 @@ export function recognise(req: RawRequest, scopeService: string | undefined): Re
   const target = header(req, 'x-amz-target')
   if (target !== undefined) return recogniseJson(req, target, scopeService)
   const contentType = header(req, 'content-type') ?? ''
-  if (req.method === 'POST' && (contentType.includes('application/x-www-form-urlencoded') || scopeService === 'iam' || scopeService === 'sts')) {
+  // awsQuery also accepts GET with the parameters in the query string.
+  if (scopeService === 'iam' || scopeService === 'sts' || (req.method === 'POST' && contentType.includes('application/x-www-form-urlencoded')) ||
+    (req.method === 'GET' && req.query.has('Action') && req.path === '/')) {
     return recogniseQuery(req, scopeService)
   }
   if (req.method === 'POST' && (scopeService === 'organizations' || scopeService === 'kms')) {
