@@ -81,7 +81,7 @@ function recogniseQuery(req: RawRequest, scopeService: string | undefined): Reco
   const params = new URLSearchParams(req.query)
   for (const [k, v] of new URLSearchParams(req.body)) params.append(k, v)
   const input: Record<string, unknown> = {}
-  for (const [k, v] of params) if (!(k in input)) input[k] = v
+  for (const [k, v] of params) if (!Object.hasOwn(input, k)) input[k] = v
   const action = typeof input.Action === 'string' ? input.Action : undefined
   const version = typeof input.Version === 'string' ? input.Version : undefined
   const service: ServiceName = scopeService === 'iam' || scopeService === 'sts'
