@@ -49,6 +49,8 @@ export default defineCheck({
   severity: 'high',
   appliesTo: ['backup', 'restore', 'copy'],
   requires: ['job', 'keys.policies'],
+  // A key that cannot be used at all (disabled, deleted) makes its policy moot.
+  after: ['kms-key-state'],
   skipUnless: (e, job) => (keyChecks(e, job).length > 0 ? null : 'the job uses no readable customer managed KMS key'),
   rootCauses: ['KMS_KEY_POLICY_DENIES'],
   docs: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html',
