@@ -13,7 +13,6 @@ import { collectEvidence } from '../../src/evidence/index.js'
 import { diagnose } from '../../diagnostics/index.js'
 import type { Diagnosis } from '../../diagnostics/types.js'
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type World = any
 
 const load = (name: string): World => JSON.parse(readFileSync(scenarioFile(name), 'utf8'))
