@@ -18,6 +18,7 @@ import { iam } from '../../src/sandbox/services/iam.js'
 import { kms } from '../../src/sandbox/services/kms.js'
 import { organizations } from '../../src/sandbox/services/organizations.js'
 import { sts } from '../../src/sandbox/services/sts.js'
+import { TIMESTAMP_FIELDS } from '../../src/sandbox/world.js'
 import { KEY_PROD, MGMT, PROD, RDS_RP_ARN, SNAP_ARN, fullWorld } from './fixtures/full-world.js'
 
 type Schema = unknown
@@ -131,3 +132,25 @@ for (const [service, op, input, context] of CALLS) {
     t.strictSame(problems, [])
   })
 }
+
+t.test('TIMESTAMP_FIELDS covers every timestamp member of the job shapes', async (t) => {
+  const found = new Set<string>()
+  const seen = new Set<unknown>()
+  const walk = (schema: Schema): void => {
+    const s = resolve(schema)
+    if (!Array.isArray(s) || seen.has(s)) return
+    seen.add(s)
+    if (s[0] === 3) {
+      const names = s[4] as string[]
+      ;(s[5] as Schema[]).forEach((m, i) => {
+        if (resolve(m) === 4) found.add(names[i]!)
+        else walk(m)
+      })
+    } else if (s[0] === 1) walk(s[4])
+    else if (s[0] === 2) walk(s[5])
+  }
+  const sdk = backupSdk as unknown as Record<string, unknown[]>
+  for (const op of ['DescribeBackupJob', 'DescribeCopyJob', 'DescribeRestoreJob', 'ListBackupJobs', 'ListCopyJobs', 'ListRestoreJobs']) walk(sdk[`${op}$`]![5])
+  t.ok(found.has('CreationDate') && found.has('RecoveryPointCreationDate'), 'the walk finds timestamps')
+  t.strictSame([...found].filter((f) => !TIMESTAMP_FIELDS.has(f)), [])
+})
