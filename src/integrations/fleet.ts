@@ -116,7 +116,8 @@ export class FleetTriage {
 
   constructor(opts: FleetTriageOptions) {
     this.opts = { concurrency: 4, listingTtlMs: 60_000, maxListed: 5000, ...opts }
-    this.listings = new LRUCache({ max: 64, ttl: this.opts.listingTtlMs })
+    // At most 16 listings of at most `maxListed` jobs (~0.5 KB each) are kept: bounded memory.
+    this.listings = new LRUCache({ max: 16, ttl: this.opts.listingTtlMs })
   }
 
   async list(q: FleetQuery): Promise<FailedJobsPage> {

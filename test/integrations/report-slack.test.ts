@@ -59,3 +59,21 @@ t.test('error message carries the code, not internals', async (t) => {
 t.test('escapeMrkdwn', async (t) => {
   t.equal(escapeMrkdwn('<!channel> & <@U1>'), '&lt;!channel&gt; &amp; &lt;@U1&gt;')
 })
+
+t.test('header per verdict kind', async (t) => {
+  const header = (code: string, state = 'FAILED') => {
+    const d = sampleDiagnosis({ jobId: ID, jobType: 'copy' }, { rootCause: { code, entity: 'none', summary: 's', policy: null, action: null, resource: null } })
+    d.job.state = state
+    const b = renderSlackBlocks(d).blocks[0] as { type: string; text: { text: string } }
+    return b.text.text
+  }
+  t.equal(header('VAULT_POLICY_DENIES'), 'copy job FAILED: VAULT_POLICY_DENIES')
+  t.equal(header('JOB_NOT_FAILED', 'COMPLETED'), 'copy job did not fail')
+  t.equal(header('UNDETERMINED', 'EXPIRED'), 'copy job EXPIRED: UNDETERMINED')
+  const noPolicy = renderSlackBlocks(sampleDiagnosis({ jobId: ID }, { rootCause: { code: 'AWS_SERVICE_ERROR', entity: 'none', summary: 's', policy: null, action: null, resource: null }, remediation: { steps: [], policySnippet: null } }))
+  const all = JSON.stringify(noPolicy.blocks)
+  t.notMatch(all, '*Policy:*')
+  t.notMatch(all, 'What to do')
+  t.notMatch(all, 'Policy snippet')
+  t.notMatch(all, 'Principal at fault')
+})
