@@ -106,7 +106,6 @@ export async function buildApp(config: Config, deps: Partial<AppDeps> = {}, opts
     connectionTimeout: config.connectionTimeoutMs,
     trustProxy: config.trustProxy,
     requestIdHeader: false,
-    requestIdLogLabel: 'reqId',
     genReqId: (req) => {
       const h = req.headers['x-request-id']
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID()
