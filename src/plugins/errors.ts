@@ -35,6 +35,13 @@ const BY_STATUS: Record<number, ErrorCode> = {
   429: 'RATE_LIMITED',
 }
 
+/** Plain words for the format checks of the fields every caller sends (instead of a regex). */
+const FIELD_FORMATS: Record<string, string> = {
+  jobId: 'must be an AWS Backup job id (letters, digits and dashes)',
+  accountId: 'must be a 12-digit AWS account id',
+  region: 'must be an AWS region name such as us-east-1',
+}
+
 type ValidationItem = { instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> }
 
 /** Turns an Ajv error list into `errors[]` with the part of the request it concerns and a JSON pointer. */
@@ -45,6 +52,8 @@ function validationErrors(part: string, items: ValidationItem[]): NonNullable<Pr
     if (v.keyword === 'additionalProperties' && typeof v.params?.additionalProperty === 'string') {
       path = `${path}/${v.params.additionalProperty}`
       message = 'is not a known field'
+    } else if ((v.keyword === 'pattern' || v.keyword === 'maxLength') && FIELD_FORMATS[path.split('/').pop() ?? ''] !== undefined) {
+      message = FIELD_FORMATS[path.split('/').pop() ?? ''] as string
     } else if (v.keyword === 'required' && typeof v.params?.missingProperty === 'string') {
       path = `${path}/${v.params.missingProperty}`
       message = 'is required'

@@ -135,3 +135,12 @@ t.test('request ids: a sane incoming X-Request-Id is kept, anything else replace
   const res = await app.inject({ method: 'GET', url: '/nope', headers: { 'x-request-id': 'trace-1' } })
   t.equal(res.json().requestId, 'trace-1')
 })
+
+t.test('format errors are in plain words', async (t) => {
+  const app = await testApp(t)
+  const res = await app.inject({ method: 'GET', url: '/v1/jobs/ABC/diagnosis?region=us-east-1.evil.example', headers: auth() })
+  t.same(res.json().errors, [{ in: 'querystring', path: '/region', message: 'must be an AWS region name such as us-east-1' }])
+  t.equal(res.json().detail, 'querystring /region must be an AWS region name such as us-east-1')
+  const acct = await app.inject({ method: 'POST', url: '/v1/diagnoses', headers: auth(), payload: { jobId: 'ABC', accountId: '12' } })
+  t.same(acct.json().errors, [{ in: 'body', path: '/accountId', message: 'must be a 12-digit AWS account id' }])
+})
