@@ -2,8 +2,9 @@
  * Evidence collection against a sandbox world with 25 ms per call: AWS calls,
  * critical-path depth and wall time for a backup job, a cross-account copy job
  * and a restore job — cold (empty caches), warm (another job sharing role,
- * vault and organization, same context) and a naive sequential baseline (the
- * same collection with every AWS call made one after another).
+ * vault and organization, same context), cold cache with pooled clients, and a
+ * naive sequential baseline (the same collection with every AWS call made one
+ * after another).
  *
  * `npm run build && node dist/bench/evidence.js` (BENCH_LATENCY_MS to change the latency).
  * Prints figures; asserts nothing.
@@ -138,6 +139,9 @@ async function measure(c: Case): Promise<Row[]> {
     await timed('cold', () => collectEvidence(ref, ctx))
     await timed('warm, same job', () => collectEvidence(ref, ctx))
     await timed('warm, twin job', () => collectEvidence({ ...ref, jobId: c.twin }, ctx))
+    // A running service's cold cache: evidence cache emptied, SDK clients and reader credentials kept.
+    ctx.clearCache()
+    await timed('cold cache, pooled clients', () => collectEvidence(ref, ctx))
     ctx.destroy()
     const seq = sequential(context(sb.url))
     await timed('sequential, cold', () => collectEvidence(ref, seq, { deadlineMs: 120_000 }))
@@ -163,12 +167,13 @@ for (const c of cases) {
   const rows = await measure(c)
   const cold = rows[0]!
   const seq = rows.find((r) => r.mode.startsWith('sequential'))!
+  const pooled = rows.find((r) => r.mode.startsWith('cold cache'))!
   console.log(`\n${c.name}  (job ${c.job.id})`)
   console.log(`${'mode'.padEnd(28)}${pad('calls', 6)}${pad('depth', 6)}${pad('wall ms', 9)}${pad('wall/lat', 9)}${pad('wall/floor', 11)}${pad('hits', 6)}${pad('cpu ms', 8)}`)
   for (const r of rows) {
     const floor = r.depth * LATENCY
     console.log(`${r.mode.padEnd(28)}${pad(r.calls, 6)}${pad(r.depth, 6)}${pad(r.wallMs.toFixed(0), 9)}${pad((r.wallMs / LATENCY).toFixed(1), 9)}${pad(floor > 0 ? (r.wallMs / floor).toFixed(2) : '-', 11)}${pad(r.hits, 6)}${pad(r.cpuMs === undefined ? '-' : r.cpuMs.toFixed(0), 8)}`)
   }
-  console.log(`speed-up over sequential: ${(seq.wallMs / cold.wallMs).toFixed(1)}x`)
+  console.log(`speed-up over sequential: ${(seq.wallMs / cold.wallMs).toFixed(1)}x (cold), ${(seq.wallMs / pooled.wallMs).toFixed(1)}x (cold cache, pooled clients)`)
 }
 rmSync(tmp, { recursive: true, force: true })
