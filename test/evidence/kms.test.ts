@@ -34,6 +34,16 @@ t.test('missing key is absent; a denied policy read leaves the key read with the
   t.match(await readKey(chain(ctx), 'arn:aws:s3:::bucket'), { state: 'unreadable', errorClass: 'invalid' })
 })
 
+t.test('a malformed key policy and a throttled alias list are unreadable, the key still read', async (t) => {
+  m.kms.on(GetKeyPolicyCommand).resolves({ Policy: '{"Statement": [' })
+  m.kms.on(ListAliasesCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }))
+  const k = await readKey(chain(testContext()), KEY)
+  t.match(k, { state: 'read', value: {
+    policy: { state: 'unreadable', error: 'MalformedPolicyDocument', call: 'kms:GetKeyPolicy', errorClass: 'invalid' },
+    aliases: { state: 'unreadable', error: 'ThrottlingException', call: 'kms:ListAliases', errorClass: 'throttled' },
+  } })
+})
+
 t.test('an alias ARN is resolved before the policy read', async (t) => {
   const k = await readKey(chain(testContext()), `arn:aws:kms:${REGION}:${DEST}:alias/a`)
   t.match(k, { state: 'read', value: { keyId: ID } })

@@ -27,3 +27,9 @@ t.test('an undecodable message is unreadable', async (t) => {
   t.match(ms[0]!.decoded, { state: 'unreadable', error: 'InvalidAuthorizationMessageException', call: 'sts:DecodeAuthorizationMessage' })
   t.same(passRoleTargets(ms), [])
 })
+
+t.test('a decoded message that is not JSON is unreadable (invalid)', async (t) => {
+  m.sts.on(DecodeAuthorizationMessageCommand).resolves({ DecodedMessage: '<html>' })
+  const ms = await decodeMessages(chain(testContext()), JOB, REGION, MSG)
+  t.match(ms[0]!.decoded, { state: 'unreadable', error: 'MalformedDecodedMessage', errorClass: 'invalid' })
+})
