@@ -167,6 +167,47 @@ export function refOf(policy: ParsedPolicy, hit: StatementHit, levelId?: string)
   return ref
 }
 
+/**
+ * The statements of a policy that can match actions of one service, in document
+ * order: those naming the service in Action, plus every statement whose actions
+ * are not tied to one service (NotAction, "*", a wildcard in the service part).
+ * Built lazily per (statement list, service) — a large managed policy is then
+ * scanned only for the handful of statements about the requested service.
+ */
+const byService = new WeakMap<readonly ParsedStatement[], Map<string, ParsedStatement[]>>()
+
+function servicesOf(st: ParsedStatement): Set<string> | null {
+  if (st.action === null) return null
+  const out = new Set<string>()
+  for (const a of st.action.raw) {
+    const colon = a.indexOf(':')
+    const svc = colon < 0 ? a : a.slice(0, colon)
+    if (colon < 0 || svc.includes('*') || svc.includes('?')) return null
+    out.add(svc.toLowerCase())
+  }
+  return out
+}
+
+export function candidates(statements: readonly ParsedStatement[], actionLower: string): readonly ParsedStatement[] {
+  const colon = actionLower.indexOf(':')
+  if (colon < 0 || statements.length < 8) return statements
+  const svc = actionLower.slice(0, colon)
+  let perService = byService.get(statements)
+  if (perService === undefined) {
+    perService = new Map()
+    byService.set(statements, perService)
+  }
+  let list = perService.get(svc)
+  if (list === undefined) {
+    list = statements.filter((st) => {
+      const s = servicesOf(st)
+      return s === null || s.has(svc)
+    })
+    perService.set(svc, list)
+  }
+  return list
+}
+
 /** All statements of one parsed policy that apply, split by effect. */
 export function matchPolicy(
   policy: ParsedPolicy,
@@ -179,7 +220,7 @@ export function matchPolicy(
 ): { allows: StatementRef[]; denies: StatementRef[] } {
   const allows: StatementRef[] = []
   const denies: StatementRef[] = []
-  for (const st of policy.statements) {
+  for (const st of candidates(policy.statements, actionLower)) {
     const hit = matchStatement(st, req, actionLower, ctx, missing, opts)
     if (hit === null) continue
     ;(st.effect === 'Allow' ? allows : denies).push(refOf(policy, hit, levelId))
