@@ -217,6 +217,18 @@ t.test('specific classifications', async (t) => {
     t.ok(evidenceGaps(e).some((g) => g.reason === 'Throttling on iam:GetRole'))
   })
 
+  t.test('the job describe throttled past the SDK retries is AWS_THROTTLED, after 3 attempts', async (t) => {
+    const file = scenarioFiles().find((f) => basename(f, '.json') === 'backup-vault-missing')!
+    const w = JSON.parse(readFileSync(file, 'utf8')) as W & { faults: Record<string, unknown>[] }
+    w.faults = [{ service: 'backup', operation: 'DescribeBackupJob', error: 'ThrottlingException', message: 'Rate exceeded', httpStatus: 429 }]
+    const sb = await withSandbox(t, w)
+    const ctx = context(sb.url)
+    t.teardown(() => ctx.destroy())
+    const err = await collectEvidence({ jobId: 'A5CBADCE-EAFB-4EBF-8ADB-BCDDFEBF9A17', accountId: '111111111111', jobType: 'backup' }, ctx).catch((e: unknown) => e)
+    t.match(err, { code: 'AWS_THROTTLED', status: 503 })
+    t.equal(sb.log.filter((l) => l.operation === 'DescribeBackupJob').length, 3, 'the SDK made its three attempts')
+  })
+
   t.test('backup-vault-missing: vault absent', async (t) => {
     const { e } = await one(t, 'backup-vault-missing', 'A5CBADCE-EAFB-4EBF-8ADB-BCDDFEBF9A17')
     t.equal(e.sourceVault.state, 'absent')
