@@ -9,6 +9,7 @@ import type { Check } from './define-check.js'
 import type { Diagnosis, Gap, JobSummary } from './types.js'
 import { classifyMessage } from './message-classifier.js'
 import { runChecks } from './runner.js'
+import { locateCause } from './lib/pointers.js'
 import { decideVerdict } from './verdict.js'
 import { evidenceGaps } from '../src/evidence/gaps.js'
 
@@ -90,7 +91,7 @@ export function diagnose(evidence: Evidence, opts: { pipeline?: readonly Check[]
   const { findings } = runChecks(opts.pipeline ?? PIPELINE, evidence, job, hint)
   // One definition of gaps for the whole service: src/evidence/gaps.ts (pure).
   const gaps = opts.gaps ?? evidenceGaps(evidence)
-  const verdict = decideVerdict(findings, hint, gaps)
+  const verdict = decideVerdict(findings, hint, gaps, (code) => locateCause(evidence, job, hint, code))
   return {
     job: summaryOf(evidence, job),
     rootCause: verdict.rootCause,

@@ -48,7 +48,10 @@ function pickByHint(failing: Finding[], hint: MessageHint): Finding | null {
   return null
 }
 
-export function decideVerdict(findings: readonly Finding[], hint: MessageHint, gaps: readonly Gap[]): Verdict {
+/** Where a message-only cause most likely sits (lib/pointers.ts); the verdict stays a pure function of its inputs. */
+export type Locate = (code: string) => { policy: RootCause['policy']; entity?: RootCause['entity'] }
+
+export function decideVerdict(findings: readonly Finding[], hint: MessageHint, gaps: readonly Gap[], locate: Locate = () => ({ policy: null })): Verdict {
   const failing = findings.filter((f) => f.status === 'fail' && f.rootCause !== undefined)
   const unknown = findings.filter((f) => f.status === 'unknown')
   const partial = unknown.length > 0 || gaps.length > 0
@@ -82,10 +85,11 @@ export function decideVerdict(findings: readonly Finding[], hint: MessageHint, g
   const hinted = hint.codes[0]
   if (hinted !== undefined) {
     const info = codeInfo(hinted)
+    const located = locate(hinted)
     const confidence: Confidence = hint.strength === 'strong' && unknown.length > 0 ? 'medium' : 'low'
     const summary = `${info.summary} The status message says so; the evidence ${unknown.length > 0 ? 'that could be read' : ''} does not confirm it.`.replace(/\s+/g, ' ')
     return {
-      rootCause: { code: hinted, entity: info.entity, summary, policy: null, action: hint.action, resource: hint.resource },
+      rootCause: { code: hinted, entity: located.entity ?? info.entity, summary, policy: located.policy, action: hint.action, resource: hint.resource },
       confidence: hint.strength === 'weak' ? 'low' : confidence,
       remediation: defaultRemediation(hinted),
       basis: null,

@@ -105,3 +105,22 @@ t.test('end to end: partial evidence (SCPs unreadable) still names the identity 
   t.ok(d.gaps.length >= 1)
   t.match(d.gaps[0], { reason: /AccessDeniedException on organizations:ListPoliciesForTarget/ })
 })
+
+t.test('message-only verdicts still point at the policy the code implies', async (t) => {
+  // The reader may not read the job role: identity cause from the message, pointing at the role's identity policies.
+  const e1 = anEvidence({ jobRole: unreadable('iam:GetRole', 'AccessDenied') }, {
+    iamRoleArn: `arn:aws:iam::${ACCT}:role/BackupRole-Ebs`,
+    statusMessage: `User: arn:aws:sts::${ACCT}:assumed-role/BackupRole-Ebs/AWSBackup-BackupRole-Ebs is not authorized to perform: ec2:CreateSnapshot on resource: * because no identity-based policy allows the ec2:CreateSnapshot action`,
+  })
+  const d1 = diagnose(e1)
+  t.match(d1.rootCause, { code: 'IDENTITY_POLICY_MISSING_PERMISSION', entity: 'job-role', policy: { kind: 'identity', id: `arn:aws:iam::${ACCT}:role/BackupRole-Ebs` }, action: 'ec2:CreateSnapshot' })
+  t.equal(d1.confidence, 'medium')
+  // The source key policy is unreadable in a cross-account copy: the key and the destination's SLR.
+  const base = aCopyEvidence({}, { statusMessage: 'Given key ID is not accessible' })
+  const keyArnOf = Object.keys(base.keys)[0]!
+  const k = base.keys[keyArnOf]!
+  const e2 = { ...base, keys: { ...base.keys, [keyArnOf]: k.state === 'read' ? read({ ...k.value, policy: unreadable('kms:GetKeyPolicy', 'AccessDeniedException') }) : k } }
+  const d2 = diagnose(e2)
+  t.match(d2.rootCause, { code: 'KMS_KEY_POLICY_DENIES', entity: 'service-linked-role', policy: { kind: 'kms-key', id: keyArnOf } })
+  t.equal(d2.confidence, 'medium')
+})
