@@ -66,3 +66,16 @@ t.test('the built demo serves diagnoses and stops on SIGINT', async (t) => {
   child.kill('SIGINT')
   t.equal(await exited, 0, 'Ctrl-C stops everything cleanly')
 })
+
+t.test('npm start refuses to start without API keys while auth is on, saying what to set', async (t) => {
+  const { BACKUP_DOCTOR_API_KEYS: _k, BACKUP_DOCTOR_AUTH: _a, ...rest } = env
+  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'src', 'server.js')], {
+    cwd: REPO_ROOT,
+    env: { ...rest, PORT: '0' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  })
+  t.equal(run.status, 2)
+  t.match(run.stderr, /refusing to start/)
+  t.match(run.stderr, /BACKUP_DOCTOR_API_KEYS/)
+})
