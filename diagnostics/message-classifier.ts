@@ -99,7 +99,7 @@ const RULES: readonly Rule[] = [
   { id: 'aws-managed-key-not-shareable', kind: 'access-denied',
     test: /default key cannot be shared|default CMK|encrypted with (?:the )?default Backup service managed key|AWS managed key[^.]* cannot be (?:shared|copied) to another account/i,
     codes: c('KMS_AWS_MANAGED_KEY_CROSS_ACCOUNT') },
-  { id: 'kms-key-does-not-exist', kind: 'non-permission', test: /key ID does not exist|KMS key (?:is )?(?:disabled|pending deletion)|key .* is (?:disabled|pending deletion)|KMSInvalidStateException|DisabledException/i,
+  { id: 'kms-key-does-not-exist', kind: 'non-permission', test: /key ID does not exist|(?:KMS|CMK|customer managed) key[^.,]* (?:does not exist|was not found)(?!,)|KMS key (?:is )?(?:disabled|pending deletion)|key .* is (?:disabled|pending deletion)|KMSInvalidStateException|DisabledException/i,
     codes: c('KMS_KEY_UNUSABLE') },
   { id: 'kms-key-not-accessible', kind: 'access-denied', test: /key ID is not accessible|KMS key does not exist, is not enabled or you do not have permissions|KMS\.?AccessDenied|not authorized to (?:use|access) (?:the )?(?:KMS|customer managed) key/i,
     codes: c('KMS_KEY_POLICY_DENIES', 'KMS_AWS_MANAGED_KEY_CROSS_ACCOUNT', 'KMS_KEY_UNUSABLE') },

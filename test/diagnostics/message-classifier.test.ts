@@ -120,6 +120,18 @@ t.test('encoded authorization messages use the decoded context', async (t) => {
   t.equal(h.encoded, 'Zm9vYmFyLWVuY29kZWQ')
 })
 
+t.test('specific texts win over the general ones that also match them', async (t) => {
+  const c = (message: string, jobType: 'backup' | 'copy' | 'restore' = 'backup') => classifyMessage({ message, jobType, resourceType: 'EBS' }).codes[0]
+  t.equal(c('The KMS key arn:aws:kms:us-east-1:111111111111:key/abc does not exist.'), 'KMS_KEY_UNUSABLE')
+  t.equal(c('The source snapshot KMS key does not exist, is not enabled or you do not have permissions to access it.'), 'KMS_KEY_POLICY_DENIES')
+  t.equal(c('Backup job failed because backup vault arn:aws:backup:us-east-1:111111111111:backup-vault:v does not exist.'), 'VAULT_NOT_FOUND')
+  t.equal(c('The specified volume was not found.'), 'RESOURCE_NOT_FOUND')
+  t.equal(c('Subscriber limit exceeded: You have reached the maximum concurrent number of backups, which is 300.'), 'QUOTA_EXCEEDED')
+  t.equal(c('Backup job failed because there was a running job for the same resource.'), 'CONCURRENT_OPERATION')
+  t.equal(c('The provided role arn:aws:iam::111111111111:role/R cannot be assumed by AWS Backup.'), 'TRUST_POLICY_DENIES_BACKUP')
+  t.equal(c('Backup job was stopped by user.'), 'STOPPED_BY_USER')
+})
+
 t.test('unseen messages degrade to evidence-only', async (t) => {
   for (const message of ['Something unexpected happened in zone 7', 'Le travail a échoué', 'Error code 0x80070005']) {
     const h = classifyMessage({ message, jobType: 'backup', resourceType: 'EBS' })
