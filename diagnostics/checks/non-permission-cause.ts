@@ -5,8 +5,10 @@
  * and the troubleshooting guide): backup windows, concurrency, quotas,
  * unsupported configurations, resource state, missing resources, restore
  * parameters, AWS-side errors, a Windows VSS step failing on the instance's own
- * profile. Only a STRONG hint of a non-permission kind fails this check; evidence
- * checks earlier in the pipeline judge what evidence can show.
+ * profile. Only a STRONG hint of a non-permission kind fails this check — or
+ * the job's own state EXPIRED, which AWS Backup sets when a job did not start or
+ * finish within its windows (BACKUP_WINDOW_EXPIRED); evidence checks earlier in
+ * the pipeline judge what evidence can show.
  */
 import { defineCheck } from '../define-check.js'
 import { codeInfo } from '../codes.js'
@@ -30,10 +32,19 @@ export default defineCheck({
     none: 'The status message names no non-permission cause.',
     weak: 'The status message may point to {{code}}, but not clearly enough to decide.',
     stated: '{{summary}} The status message says: "{{statusMessage}}"',
+    expired: 'The job ended EXPIRED: it did not start or complete within its start/completion window; lengthen the window or move the rule away from the resource\'s own backup/maintenance windows.',
   },
   run({ hint, job }) {
     const code = hint.codes[0]
     if (hint.kind !== 'non-permission' || code === undefined || !(CODES as readonly string[]).includes(code)) {
+      if (job.state.toUpperCase() === 'EXPIRED') {
+        const info = codeInfo('BACKUP_WINDOW_EXPIRED')
+        return {
+          status: 'fail', messageId: 'expired', data: { code: 'BACKUP_WINDOW_EXPIRED' },
+          cause: { code: 'BACKUP_WINDOW_EXPIRED', entity: 'none', policy: null, action: null, resource: job.resourceArn },
+          remediation: { steps: [...info.steps], policySnippet: null },
+        }
+      }
       return { status: 'pass', messageId: 'none', data: {} }
     }
     if (hint.strength !== 'strong') return { status: 'warn', messageId: 'weak', data: { code } }

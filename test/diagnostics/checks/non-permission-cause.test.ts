@@ -19,6 +19,7 @@ runCheckCases(t, check, [
   { name: 'vault named missing by the message', evidence: msg('Backup job failed because backup vault arn:aws:backup:us-east-1:111111111111:backup-vault:x does not exist.'), status: 'fail', code: 'VAULT_NOT_FOUND' },
   { name: 'retention outside the lock', evidence: msg('Backup job failed because the lifecycle is outside the valid range for backup vault.'), status: 'fail', code: 'VAULT_LOCK_RETENTION_CONFLICT' },
   { name: 'key gone', evidence: msg('Given key ID does not exist'), status: 'fail', code: 'KMS_KEY_UNUSABLE' },
+  { name: 'EXPIRED state without a message', evidence: anEvidence({}, { state: 'EXPIRED' }), status: 'fail', messageId: 'expired', code: 'BACKUP_WINDOW_EXPIRED', verdict: 'BACKUP_WINDOW_EXPIRED' },
   { name: 'a weak VSS error is only a warning', evidence: msg('Windows VSS Backup Job Error encountered, trying for regular backup'), status: 'warn', messageId: 'weak' },
   { name: 'access denial is not this check\'s', evidence: msg('Access Denied trying to call AWS Backup service'), status: 'pass' },
 ])
