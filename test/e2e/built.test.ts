@@ -68,7 +68,9 @@ t.test('the built demo serves diagnoses and stops on SIGINT', async (t) => {
 })
 
 t.test('npm start refuses to start without API keys while auth is on, saying what to set', async (t) => {
-  const { BACKUP_DOCTOR_API_KEYS: _k, BACKUP_DOCTOR_AUTH: _a, ...rest } = env
+  const rest: NodeJS.ProcessEnv = { ...env }
+  delete rest['BACKUP_DOCTOR_API_KEYS']
+  delete rest['BACKUP_DOCTOR_AUTH']
   const run = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'src', 'server.js')], {
     cwd: REPO_ROOT,
     env: { ...rest, PORT: '0' },
