@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto'
 import { ListBackupJobsCommand, ListCopyJobsCommand, ListRestoreJobsCommand, type BackupJobState, type CopyJobState, type RestoreJobStatus } from '@aws-sdk/client-backup'
 import { LRUCache } from 'lru-cache'
-import type { Confidence, Entity, PolicyPointer } from '../../diagnostics/types.js'
+import type { Confidence, Entity, JobSummary, PolicyPointer } from '../../diagnostics/types.js'
 import { AppError } from '../errors.js'
 import type { JobType } from '../evidence/types.js'
 import { isAccountId, isRegion } from '../validate.js'
@@ -49,18 +49,8 @@ export interface FleetQuery {
   nextToken?: string
 }
 
-export interface ListedJob {
-  id: string
-  type: JobType
-  accountId: string
-  region: string
-  state: string
-  statusMessage: string | null
-  resourceType: string | null
-  resourceArn: string | null
-  iamRoleArn: string | null
-  creationDate: string | null
-}
+/** A listed job: the same summary a diagnosis carries. */
+export type ListedJob = JobSummary
 
 export interface TriagedJob {
   job: ListedJob

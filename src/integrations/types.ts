@@ -1,48 +1,22 @@
 /**
- * The interfaces the integrations code needs from the rest of the service,
- * stated structurally so that the real `DiagnosisService` (src/service/) and
- * `AwsContext` (src/aws/) fit them and tests can pass small fakes.
+ * The parts of the service the integrations code depends on, named once. They
+ * are the real types (narrowed with Pick where the integrations need less), so
+ * the real `DiagnosisService` and `AwsContext` fit by construction and tests can
+ * pass small fakes of just the narrowed part.
  */
-import type { BackupClient } from '@aws-sdk/client-backup'
-import type { Diagnosis } from '../../diagnostics/types.js'
-import type { AwsErrorClass, Evidence, JobType } from '../evidence/types.js'
+import type { AwsCallEvent, AwsContext } from '../aws/index.js'
+import type { DiagnosisService } from '../service/diagnosis-service.js'
 
-export interface JobRef {
-  jobId: string
-  jobType?: JobType
-  accountId?: string
-  region?: string
-}
+export type { JobRef } from '../evidence/index.js'
 
-/** Same shape as src/service/diagnosis-service.ts `DiagnosisService`. */
-export interface DiagnosisServiceLike {
-  diagnose(ref: JobRef): Promise<{ diagnosis: Diagnosis; evidence: Evidence }>
-}
-
-/** Same shape as src/aws/index.ts `AwsCallEvent`. */
-export interface AwsCallEventLike {
-  service: string
-  operation: string
-  accountId: string
-  region: string
-  outcome: 'ok' | 'error'
-  errorName?: string
-  errorClass?: AwsErrorClass
-  latencyMs: number
-}
+export type DiagnosisServiceLike = DiagnosisService
+export type AwsCallEventLike = AwsCallEvent
 
 /** The part of `AwsContext` the metrics plugin reads. */
-export interface AwsTelemetrySource {
-  onCall(listener: (e: AwsCallEventLike) => void): () => void
-  cacheStats(): { hits: number; misses: number }
-}
+export type AwsTelemetrySource = Pick<AwsContext, 'onCall' | 'cacheStats'>
 
 /** The part of `AwsContext` the fleet listing uses. */
-export interface FleetAwsContext {
-  serviceIdentity(): Promise<{ accountId: string; arn: string }>
-  backup(accountId: string, region: string): Promise<BackupClient>
-  call<T>(meta: { service: string; operation: string; accountId: string; region: string }, fn: () => Promise<T>): Promise<T>
-}
+export type FleetAwsContext = Pick<AwsContext, 'serviceIdentity' | 'backup' | 'call'>
 
 /** Minimal logger (pino and Fastify's logger fit). */
 export interface LoggerLike {

@@ -3,6 +3,7 @@
  * with the real AWS context, evidence collector and pipeline) listening on
  * 127.0.0.1:0, talked to over HTTP with fetch.
  */
+import { readFileSync } from 'node:fs'
 import type { Test } from 'tap'
 import { ConfiguredRetryStrategy } from '@smithy/util-retry'
 import { buildApp } from '../../src/app.js'
@@ -68,4 +69,46 @@ export function accountOfJob(world: unknown, jobId: string): string | undefined 
     }
   }
   return undefined
+}
+
+export interface Expectation {
+  jobId: string
+  jobType?: string
+  code: string
+  entity?: string
+  policyKind?: string
+  policyId?: string
+}
+
+/**
+ * Diagnoses every expected job of a world file through the HTTP API (sandbox +
+ * real service) and compares code, entity, policy kind and policy id where the
+ * expectation gives them. jobType is sent only when the expectation has it;
+ * accountId is the account that holds the job.
+ */
+export async function checkWorldExpectations(t: Test, file: string): Promise<void> {
+  const world = JSON.parse(readFileSync(file, 'utf8')) as { expect?: Expectation[] }
+  const svc = await startService(t, file)
+  for (const e of world.expect ?? []) {
+    const accountId = accountOfJob(world, e.jobId)
+    t.ok(accountId, `${e.jobId} is in some account`)
+    const q = new URLSearchParams({ accountId: accountId ?? '' })
+    if (e.jobType) q.set('jobType', e.jobType)
+    const res = await svc.get(`/v1/jobs/${e.jobId}/diagnosis?${q}`)
+    const body = (await res.json()) as any
+    t.equal(res.status, 200, `${e.jobId}: 200 (${body.code ?? ''} ${body.detail ?? ''})`)
+    if (res.status !== 200) continue
+    const rc = body.rootCause
+    t.equal(rc.code, e.code, `${e.jobId}: code (summary: ${rc.summary})`)
+    if (e.entity !== undefined) t.equal(rc.entity, e.entity, `${e.jobId}: entity`)
+    if (e.policyKind !== undefined) t.equal(rc.policy?.kind, e.policyKind, `${e.jobId}: policy kind`)
+    if (e.policyId !== undefined) t.equal(rc.policy?.id, e.policyId, `${e.jobId}: policy id`)
+    t.equal(body.job.id, e.jobId)
+    t.equal(body.job.accountId, accountId)
+    t.ok(['high', 'medium', 'low'].includes(body.confidence))
+    t.ok(Array.isArray(body.findings) && body.findings.length > 0, 'findings listed')
+    t.ok(Array.isArray(body.gaps))
+    // A verdict resting on partial evidence never claims high confidence.
+    if (body.gaps.length > 0) t.not(body.confidence, 'high', `${e.jobId}: gaps lower confidence`)
+  }
 }
