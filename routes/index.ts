@@ -36,5 +36,10 @@ export default async function routes(app: FastifyInstance, opts: RoutesOptions):
     publicUrl: config.publicUrl,
     allowedResponseUrlPrefixes: config.slack.responseUrlPrefixes,
   })
-  await app.register(eventsRoutes, { webhookUrl: config.slack.webhookUrl, diagnosisService, publicUrl: config.publicUrl })
+  await app.register(eventsRoutes, {
+    webhookUrl: config.slack.webhookUrl,
+    diagnosisService,
+    publicUrl: config.publicUrl,
+    ...(config.snsTopicArns ? { sns: { topicArns: config.snsTopicArns } } : {}),
+  })
 }

@@ -24,6 +24,8 @@ export interface Config {
     /** Where slash-command verdicts may be posted (response_url prefixes). */
     responseUrlPrefixes: readonly string[]
   }>
+  /** BACKUP_DOCTOR_SNS_TOPIC_ARNS: SNS topics /v1/events accepts; null = any topic whose message signature verifies. */
+  readonly snsTopicArns: readonly string[] | null
   /** Role assumed in each account a diagnosis reads (BACKUP_DOCTOR_READER_ROLE). */
   readonly readerRoleName: string
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -138,6 +140,16 @@ export function loadConfig(env: Env): Config {
     }
   }
 
+  // SNS deliveries are accepted on their signature alone: a signed message from ANY topic verifies.
+  // Naming the topics here restricts /v1/events to them (recommended in production).
+  const snsTopicArns = (get('BACKUP_DOCTOR_SNS_TOPIC_ARNS') ?? '').split(',').map((a) => a.trim()).filter((a) => a.length > 0)
+  for (const a of snsTopicArns) {
+    if (!/^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/.test(a)) {
+      problems.push(`BACKUP_DOCTOR_SNS_TOPIC_ARNS: comma-separated SNS topic ARNs (got "${a}")`)
+      break
+    }
+  }
+
   const readerRoleName = get('BACKUP_DOCTOR_READER_ROLE') ?? 'BackupDoctorReadOnly'
   if (!ROLE_NAME.test(readerRoleName)) problems.push(`BACKUP_DOCTOR_READER_ROLE: an IAM role name ([A-Za-z0-9+=,.@_-], 1-64 characters)`)
 
@@ -155,6 +167,7 @@ export function loadConfig(env: Env): Config {
       webhookUrl: url('SLACK_WEBHOOK_URL', ['https:', 'http:']),
       responseUrlPrefixes: Object.freeze(responseUrlPrefixes),
     }),
+    snsTopicArns: snsTopicArns.length > 0 ? Object.freeze(snsTopicArns) : null,
     readerRoleName,
     logLevel: logLevel as Config['logLevel'],
     rateLimit: Object.freeze({

@@ -10,6 +10,7 @@ t.test('defaults of the contract', async (t) => {
   t.same(c.auth, { enabled: true, apiKeys: ['k1', 'k2'] })
   t.equal(c.readerRoleName, 'BackupDoctorReadOnly')
   t.same(c.slack, { signingSecret: null, webhookUrl: null, responseUrlPrefixes: ['https://hooks.slack.com/'] })
+  t.equal(c.snsTopicArns, null)
   t.ok(Object.isFrozen(c) && Object.isFrozen(c.auth) && Object.isFrozen(c.auth.apiKeys), 'frozen')
 })
 
@@ -64,5 +65,16 @@ t.test('Slack response_url prefixes: https by default, http only for loopback', 
   )
   for (const bad of ['http://hooks.slack.com/', 'https://hooks.slack.com', 'ftp://x/', 'not a url']) {
     t.throws(() => loadConfig({ BACKUP_DOCTOR_AUTH: 'off', BACKUP_DOCTOR_SLACK_RESPONSE_URL_PREFIXES: bad }), ConfigError, bad)
+  }
+})
+
+t.test('SNS topic allow-list: unset accepts any verified topic; set, only valid topic ARNs', async (t) => {
+  t.equal(loadConfig({ BACKUP_DOCTOR_AUTH: 'off' }).snsTopicArns, null)
+  t.same(
+    loadConfig({ BACKUP_DOCTOR_AUTH: 'off', BACKUP_DOCTOR_SNS_TOPIC_ARNS: 'arn:aws:sns:us-east-1:111111111111:backup-events, arn:aws:sns:eu-west-1:222222222222:b' }).snsTopicArns,
+    ['arn:aws:sns:us-east-1:111111111111:backup-events', 'arn:aws:sns:eu-west-1:222222222222:b'],
+  )
+  for (const bad of ['arn:aws:sqs:us-east-1:111111111111:q', 'arn:aws:sns:us-east-1.evil.example:111111111111:t', 'topic']) {
+    t.throws(() => loadConfig({ BACKUP_DOCTOR_AUTH: 'off', BACKUP_DOCTOR_SNS_TOPIC_ARNS: bad }), ConfigError, bad)
   }
 })
