@@ -2,7 +2,7 @@
 # Stage 1 builds the TypeScript with dev dependencies; stage 2 carries only the
 # production dependencies and the compiled JavaScript, runs as a non-root user,
 # and listens on 0.0.0.0:3000. scripts/docker-steps.sh exercises the same steps
-# without Docker (test/e2e/docker-steps.test.ts runs it).
+# without Docker (test/e2e/built.test.ts runs it).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
