@@ -55,14 +55,14 @@ export interface FakeService extends DiagnosisService {
   calls: JobRef[]
 }
 
-/** A diagnosis service that records its calls and answers `impl` (default: a sample diagnosis). */
-export function fakeService(impl?: (ref: JobRef) => Promise<Diagnosis>): FakeService {
+/** A diagnosis service that records its calls and answers `impl` (default: `sample`, a sample diagnosis). */
+export function fakeService(impl?: (ref: JobRef) => Promise<Diagnosis>, sample: (ref: JobRef) => Diagnosis = sampleDiagnosis): FakeService {
   const calls: JobRef[] = []
   return {
     calls,
     async diagnose(ref) {
       calls.push(ref)
-      const diagnosis = impl ? await impl(ref) : sampleDiagnosis(ref)
+      const diagnosis = impl ? await impl(ref) : sample(ref)
       return { diagnosis, evidence: {} as Evidence }
     },
   }

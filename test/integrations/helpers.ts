@@ -16,12 +16,12 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Test } from 'tap'
 import type { Diagnosis } from '../../diagnostics/types.js'
-import type { Evidence } from '../../src/evidence/types.js'
 import errorsPlugin from '../../src/plugins/errors.js'
 import validationPlugin from '../../src/plugins/validation.js'
 import authPlugin from '../../src/plugins/auth.js'
-import type { DiagnosisServiceLike, JobRef } from '../../src/integrations/types.js'
+import type { JobRef } from '../../src/integrations/types.js'
 import { snsStringToSign, type SnsMessage } from '../../src/integrations/sns.js'
+import { fakeService as baseFakeService, type FakeService } from '../helpers/app.js'
 
 export const API_KEY = 'integration-test-key-0123456789'
 
@@ -136,25 +136,16 @@ export function sampleDiagnosis(ref: JobRef, over: Partial<Diagnosis> = {}): Dia
   }
 }
 
-export interface FakeService extends DiagnosisServiceLike {
-  calls: JobRef[]
-}
-
-export function fakeService(impl?: (ref: JobRef) => Promise<Diagnosis>): FakeService {
-  const calls: JobRef[] = []
-  return {
-    calls,
-    async diagnose(ref) {
-      calls.push(ref)
-      const diagnosis = impl ? await impl(ref) : sampleDiagnosis(ref)
-      return { diagnosis, evidence: {} as Evidence }
-    },
-  }
-}
+export type { FakeService }
 
 export interface SigningKey {
   certPem: string
   keyPem: string
+}
+
+/** The shared fake service (test/helpers/app.ts), answering this file's sample diagnosis. */
+export function fakeService(impl?: (ref: JobRef) => Promise<Diagnosis>): FakeService {
+  return baseFakeService(impl, (ref) => sampleDiagnosis(ref))
 }
 
 /** An RSA key and a self-signed certificate valid for a day, made with openssl. */
