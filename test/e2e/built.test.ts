@@ -81,3 +81,31 @@ t.test('npm start refuses to start without API keys while auth is on, saying wha
   t.match(run.stderr, /refusing to start/)
   t.match(run.stderr, /BACKUP_DOCTOR_API_KEYS/)
 })
+
+// api.md: `npm run sandbox -- --world FILE [--port N]` prints the URL on the FIRST line of stdout
+// (the project's .npmrc silences npm's own "> script" banner, which would otherwise come first).
+t.test('npm run sandbox prints its URL as the first line of stdout', async (t) => {
+  const child = spawn('npm', ['run', 'sandbox', '--', '--world', join(REPO_ROOT, 'demo', 'world.json'), '--port', '0'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'ignore'],
+    detached: true,
+  })
+  const killGroup = (sig: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, sig)
+    } catch {
+      // already gone
+    }
+  }
+  t.teardown(() => killGroup('SIGKILL'))
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  const deadline = Date.now() + 120_000
+  while (!out.includes('\n') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50))
+  const first = out.split('\n')[0] ?? ''
+  t.match(first, /^http:\/\/127\.0\.0\.1:\d+$/, `first stdout line: ${JSON.stringify(first)}`)
+  const res = await fetch(first, { method: 'POST', body: 'Action=GetCallerIdentity&Version=2011-06-15' })
+  t.ok(res.status >= 400 && res.status < 500, 'an unsigned request gets an AWS-shaped 4xx from the sandbox')
+  killGroup('SIGINT')
+})
