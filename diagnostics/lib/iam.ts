@@ -9,6 +9,7 @@ import { buildBackupJobContext, matchStatements, tryParsePolicy } from '../../sr
 import type { EvalRequest, OrgLevelPolicies, PolicyInput, PolicyKind, PolicyParseErrorInfo, StatementRef } from '../../src/policy/index.js'
 import { arnAccount, identityPolicyDocs, valueOf } from './evidence.js'
 import { resourceFamily } from '../required-actions.js'
+import { isRegion } from '../../src/validate.js'
 
 export function identityInputs(role: RoleEvidence): PolicyInput[] {
   return identityPolicyDocs(role).map((p) => ({ kind: 'identity' as const, id: p.id, name: p.name, document: p.document }))
@@ -57,13 +58,21 @@ export interface CallOptions {
 }
 
 /** A call the given role makes as AWS Backup's session of it (the job role, or a service-linked role). */
+/** The region of a regional ARN (arn:partition:service:REGION:account:...), else null. */
+function arnRegion(arn: string): string | null {
+  const region = arn.startsWith('arn:') ? arn.split(':')[3] : undefined
+  return region && isRegion(region) ? region : null
+}
+
 export function roleCall(evidence: Evidence, job: JobEvidence, roleArn: string, action: string, resource: string, opts: CallOptions = {}): EvalRequest {
   const accountId = arnAccount(roleArn) ?? job.accountId
   const role = valueOf(evidence.jobRole)
   const isJobRole = role !== null && role.arn === roleArn
   const { principal, context } = buildBackupJobContext({
     jobAccountId: accountId,
-    region: job.region,
+    // aws:RequestedRegion is the region of the endpoint called: a call on a regional resource (a
+    // copy's destination vault in another region, its key) goes to that resource's region.
+    region: arnRegion(resource) ?? job.region,
     roleArn,
     orgId: orgId(evidence),
     principalTags: isJobRole ? role.tags : {},
