@@ -9,6 +9,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { FleetTriage, type FailureState } from '../src/integrations/fleet.js'
 import type { DiagnosisServiceLike, FleetAwsContext } from '../src/integrations/types.js'
+import { JobSummarySchema } from '../src/schemas/diagnosis.js'
 import { problemResponse } from '../src/schemas/problem.js'
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from '../src/validate.js'
 
@@ -52,18 +53,7 @@ const PageSchema = Type.Object({
   warnings: Type.Array(Type.String(), { description: 'What the listing could not cover, e.g. an API that refused an organization-wide listing' }),
   jobs: Type.Array(
     Type.Object({
-      job: Type.Object({
-        id: Type.String(),
-        type: Type.String(),
-        accountId: Type.String(),
-        region: Type.String(),
-        state: Type.String(),
-        statusMessage: NullableString,
-        resourceType: NullableString,
-        resourceArn: NullableString,
-        iamRoleArn: NullableString,
-        creationDate: NullableString,
-      }),
+      job: JobSummarySchema,
       rootCause: Type.Union([
         Type.Object({
           code: Type.String(),

@@ -5,15 +5,9 @@
 import t from 'tap'
 import type { Test } from 'tap'
 import { readFileSync } from 'node:fs'
-import pino from 'pino'
-import { ConfiguredRetryStrategy } from '@smithy/util-retry'
 import failedJobsRoutes from '../../routes/failed-jobs.js'
-import { createAwsContext } from '../../src/aws/index.js'
-import { collectEvidence, evidenceGaps } from '../../src/evidence/index.js'
-import { diagnose } from '../../diagnostics/index.js'
-import { createDiagnosisService } from '../../src/service/diagnosis-service.js'
-import { scenarioFile, withSandbox } from '../helpers/sandbox.js'
-import { API_KEY, testApp } from './helpers.js'
+import { scenarioFile } from '../helpers/sandbox.js'
+import { API_KEY, sandboxEngine, testApp } from './helpers.js'
 
 const WORLD = scenarioFile('fleet-mixed-failures')
 const world = JSON.parse(readFileSync(WORLD, 'utf8')) as { expect: Array<{ jobId: string; code: string }> }
@@ -21,19 +15,7 @@ const expected = new Map(world.expect.map((e) => [e.jobId, e.code]))
 const auth = { authorization: `Bearer ${API_KEY}` }
 
 async function setup(t: Test) {
-  const sandbox = await withSandbox(t, WORLD)
-  const aws = createAwsContext({
-    defaultRegion: 'us-east-1',
-    readerRoleName: 'BackupDoctorReadOnly',
-    endpoint: sandbox.url,
-    credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'x' },
-    retryStrategy: new ConfiguredRetryStrategy(3, 5),
-  })
-  t.teardown(() => aws.destroy())
-  const service = createDiagnosisService({
-    logger: pino({ level: 'silent' }),
-    engine: { collect: (ref, o) => collectEvidence(ref, aws, o), diagnose, gaps: evidenceGaps },
-  })
+  const { sandbox, aws, service } = await sandboxEngine(t, WORLD)
   const app = await testApp(t, async (app) => {
     await app.register(failedJobsRoutes, { aws, diagnosisService: service, defaultRegion: 'us-east-1' })
   })
@@ -121,19 +103,7 @@ t.test('a hundred failed jobs sharing one role: the role is read once', async (t
     CreationDate: new Date(Date.parse('2026-11-20T00:00:00Z') + i * 60_000).toISOString().replace('.000', ''),
   }))
   base.expect = []
-  const sandbox = await withSandbox(t, base)
-  const aws = createAwsContext({
-    defaultRegion: 'us-east-1',
-    readerRoleName: 'BackupDoctorReadOnly',
-    endpoint: sandbox.url,
-    credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'x' },
-    retryStrategy: new ConfiguredRetryStrategy(3, 5),
-  })
-  t.teardown(() => aws.destroy())
-  const service = createDiagnosisService({
-    logger: pino({ level: 'silent' }),
-    engine: { collect: (ref, o) => collectEvidence(ref, aws, o), diagnose, gaps: evidenceGaps },
-  })
+  const { sandbox, aws, service } = await sandboxEngine(t, base)
   const app = await testApp(t, async (app) => {
     await app.register(failedJobsRoutes, { aws, diagnosisService: service, defaultRegion: 'us-east-1', concurrency: 8 })
   })

@@ -11,6 +11,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sign as cryptoSign } from 'node:crypto'
+import pino from 'pino'
+import { ConfiguredRetryStrategy } from '@smithy/util-retry'
+import { diagnose } from '../../diagnostics/index.js'
+import { createAwsContext } from '../../src/aws/index.js'
+import { collectEvidence, evidenceGaps } from '../../src/evidence/index.js'
+import { createDiagnosisService } from '../../src/service/diagnosis-service.js'
+import { withSandbox } from '../helpers/sandbox.js'
 import Fastify from 'fastify'
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -212,4 +219,26 @@ export function eventBridgeEvent(over: { id?: string; detailType?: string; state
       statusMessage: 'Access Denied',
     },
   }
+}
+
+/**
+ * The real engine over a sandbox world: the sandbox (torn down with `t`), a real
+ * AwsContext pointed at it with fast retries, and the real diagnosis service
+ * (evidence collection + pipeline).
+ */
+export async function sandboxEngine(t: Test, world: unknown) {
+  const sandbox = await withSandbox(t, world)
+  const aws = createAwsContext({
+    defaultRegion: 'us-east-1',
+    readerRoleName: 'BackupDoctorReadOnly',
+    endpoint: sandbox.url,
+    credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'x' },
+    retryStrategy: new ConfiguredRetryStrategy(3, 5),
+  })
+  t.teardown(() => aws.destroy())
+  const service = createDiagnosisService({
+    logger: pino({ level: 'silent' }),
+    engine: { collect: (ref, o) => collectEvidence(ref, aws, o), diagnose, gaps: evidenceGaps },
+  })
+  return { sandbox, aws, service }
 }

@@ -5,37 +5,19 @@
  */
 import t from 'tap'
 import type { Test } from 'tap'
-import pino from 'pino'
-import { ConfiguredRetryStrategy } from '@smithy/util-retry'
 import eventsRoutes from '../../routes/events.js'
 import slackRoutes from '../../routes/slack.js'
 import metricsPlugin from '../../src/plugins/metrics.js'
 import metricsRoutes from '../../routes/metrics.js'
-import { createAwsContext } from '../../src/aws/index.js'
-import { collectEvidence, evidenceGaps } from '../../src/evidence/index.js'
-import { diagnose } from '../../diagnostics/index.js'
-import { createDiagnosisService } from '../../src/service/diagnosis-service.js'
 import { computeSlackSignature } from '../../src/integrations/slack-signature.js'
-import { scenarioFile, withSandbox } from '../helpers/sandbox.js'
-import { API_KEY, backupNotification, eventBridgeEvent, makeSigningKey, signSns, startReceiver, testApp } from './helpers.js'
+import { scenarioFile } from '../helpers/sandbox.js'
+import { API_KEY, backupNotification, sandboxEngine, eventBridgeEvent, makeSigningKey, signSns, startReceiver, testApp } from './helpers.js'
 
 const SECRET = 'e2e-signing-secret'
 const auth = { authorization: `Bearer ${API_KEY}` }
 
 async function setup(t: Test) {
-  const sandbox = await withSandbox(t, scenarioFile('fleet-mixed-failures'))
-  const aws = createAwsContext({
-    defaultRegion: 'us-east-1',
-    readerRoleName: 'BackupDoctorReadOnly',
-    endpoint: sandbox.url,
-    credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'x' },
-    retryStrategy: new ConfiguredRetryStrategy(3, 5),
-  })
-  t.teardown(() => aws.destroy())
-  const raw = createDiagnosisService({
-    logger: pino({ level: 'silent' }),
-    engine: { collect: (ref, o) => collectEvidence(ref, aws, o), diagnose, gaps: evidenceGaps },
-  })
+  const { sandbox, aws, service: raw } = await sandboxEngine(t, scenarioFile('fleet-mixed-failures'))
   const receiver = await startReceiver(t)
   const key = makeSigningKey()
   const app = await testApp(t, async (app) => {
