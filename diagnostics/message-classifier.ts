@@ -180,6 +180,17 @@ function codesForDenial(policyType: HintPolicyType | null, explicitDeny: boolean
   }
 }
 
+/**
+ * Some services quote the resource ARN in IAM's grammar (Amazon S3: `... on resource:
+ * "arn:aws:s3:::bucket" because ...`, "Troubleshoot access denied (403 Forbidden)
+ * errors in Amazon S3"): the quotes are not part of the ARN.
+ */
+function unquote(s: string | null): string | null {
+  if (s === null) return null
+  const m = /^["'“](.*)["'”]$/.exec(s)
+  return m ? m[1]!.trim() : s
+}
+
 /** A principal that is an assumed-role session is the job role (or the service-linked role) at work; anyone else is a caller. */
 function isRoleSession(principal: string | null): boolean {
   return principal === null || /:assumed-role\//.test(principal) || /:role\//.test(principal)
@@ -219,7 +230,7 @@ export function classifyMessage(input: ClassifyInput): MessageHint {
   if (m) {
     const principal = m[1] ?? null
     const action = m[2] ?? ''
-    const resource = m[3]?.trim() ?? null
+    const resource = unquote(m[3]?.trim() ?? null)
     const reason = m[4] ?? ''
     const explicitDeny = /explicit deny/i.test(reason)
     const policyType = POLICY_PHRASES.find(([re]) => re.test(reason))?.[1] ?? null

@@ -11,7 +11,7 @@ import path from 'node:path'
 import { classifyMessage } from '../../diagnostics/message-classifier.js'
 import { diagnose } from '../../diagnostics/index.js'
 import type { JobType } from '../../src/evidence/types.js'
-import { SHARED, anEvidence, notCollected, unreadable } from '../helpers/evidence-builders.js'
+import { SHARED, aRole, anEvidence, managedPolicy, notCollected, read, unreadable } from '../helpers/evidence-builders.js'
 
 interface Line {
   id: string
@@ -105,6 +105,19 @@ t.test('IAM access-denied grammar', async (t) => {
   t.equal(session.policyType, 'session')
   const user = classifyMessage({ message: 'User: arn:aws:iam::111111111111:user/alice is not authorized to perform: backup:StartBackupJob on resource: arn:aws:backup:us-east-1:111111111111:backup-vault:v because no identity-based policy allows the backup:StartBackupJob action', jobType: 'backup', resourceType: 'EBS' })
   t.equal(user.strength, 'weak', 'a user calling the API is not the job role')
+})
+
+t.test('a quoted resource ARN (Amazon S3 quotes it) is read without its quotes', async (t) => {
+  const message = 'User: arn:aws:sts::111111111111:assumed-role/R/AWSBackup-R is not authorized to perform: s3:GetBucketTagging on resource: "arn:aws:s3:::prod-reports" with an explicit deny in a resource-based policy'
+  const h = classifyMessage({ message, jobType: 'backup', resourceType: 'S3' })
+  t.equal(h.resource, 'arn:aws:s3:::prod-reports')
+  t.equal(h.codes[0], 'RESOURCE_POLICY_DENIES')
+  // The action the message names is judged on the unquoted ARN: the S3 backup policy allows it, so only the bucket policy fails.
+  const role = aRole({ name: 'R', managed: [managedPolicy('AWSBackupServiceRolePolicyForS3Backup')] })
+  const d = diagnose(anEvidence({ jobRole: read(role) }, { resourceType: 'S3', resourceArn: 'arn:aws:s3:::prod-reports', iamRoleArn: role.arn, statusMessage: message }))
+  t.equal(d.findings.find((f) => f.check === 'identity-policies')?.status, 'pass')
+  t.equal(d.rootCause.code, 'RESOURCE_POLICY_DENIES')
+  t.equal(d.rootCause.policy?.id, 'arn:aws:s3:::prod-reports')
 })
 
 t.test('encoded authorization messages use the decoded context', async (t) => {
