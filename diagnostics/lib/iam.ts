@@ -37,6 +37,35 @@ export function orgId(evidence: Evidence): string | null {
   return valueOf(evidence.organization)?.id ?? null
 }
 
+/**
+ * The organization an account belongs to, as the org condition keys carry it
+ * (aws:PrincipalOrgID for a principal of the account, aws:ResourceOrgID for a
+ * resource it owns): the organization's id unless the evidence says the account
+ * is not a member (DescribeAccount answered AccountNotFound). AWS sets neither key
+ * for an account outside any organization (IAM User Guide, "AWS global condition
+ * context keys").
+ */
+export function accountOrgId(evidence: Evidence, accountId: string): string | null {
+  const org = valueOf(evidence.organization)
+  if (!org) return null
+  return org.accounts[accountId]?.state === 'absent' ? null : org.id
+}
+
+/**
+ * aws:PrincipalOrgPaths / aws:ResourceOrgPaths of an account: the path from the
+ * organization through the root and every OU to the account's parent, ending in
+ * "/" ("o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab12-22222222/", IAM User Guide,
+ * "AWS global condition context keys"); undefined when the path was not read.
+ */
+export function accountOrgPaths(evidence: Evidence, accountId: string): string[] | undefined {
+  const org = valueOf(evidence.organization)
+  const member = org?.accounts[accountId]
+  const levels = member?.state === 'read' ? valueOf(member.value.path) : null
+  if (!org || !levels) return undefined
+  const parents = levels.filter((l) => l.type !== 'ACCOUNT').map((l) => l.id)
+  return parents.length > 0 ? [`${org.id}/${parents.join('/')}/`] : undefined
+}
+
 export function isManagementAccount(evidence: Evidence, accountId: string): boolean {
   return valueOf(evidence.organization)?.managementAccountId === accountId
 }
@@ -68,22 +97,31 @@ export function roleCall(evidence: Evidence, job: JobEvidence, roleArn: string, 
   const accountId = arnAccount(roleArn) ?? job.accountId
   const role = valueOf(evidence.jobRole)
   const isJobRole = role !== null && role.arn === roleArn
+  const resourceAccount = opts.resourceAccount ?? arnAccount(resource) ?? job.accountId
+  const orgPaths = accountOrgPaths(evidence, accountId)
+  const resourceOrgPaths = accountOrgPaths(evidence, resourceAccount)
   const { principal, context } = buildBackupJobContext({
     jobAccountId: accountId,
     // aws:RequestedRegion is the region of the endpoint called: a call on a regional resource (a
     // copy's destination vault in another region, its key) goes to that resource's region.
     region: arnRegion(resource) ?? job.region,
     roleArn,
-    orgId: orgId(evidence),
+    // The organization keys of the principal's and the resource's accounts, as AWS sets them for
+    // every request of an organization member: data-perimeter policies ("Deny unless
+    // aws:ResourceOrgID = ${aws:PrincipalOrgID}", OrgPaths allow-lists) hinge on them.
+    orgId: accountOrgId(evidence, accountId),
+    ...(orgPaths ? { orgPaths } : {}),
+    resourceOrgId: accountOrgId(evidence, resourceAccount),
+    ...(resourceOrgPaths ? { resourceOrgPaths } : {}),
     principalTags: isJobRole ? role.tags : {},
     resourceArn: resource === '*' ? undefined : resource,
-    resourceAccount: opts.resourceAccount ?? arnAccount(resource) ?? job.accountId,
+    resourceAccount,
     kmsViaService: opts.kmsViaService,
     passedToService: opts.passedToService,
     inManagementAccount: isManagementAccount(evidence, accountId),
     currentTime: job.creationDate ? new Date(job.creationDate) : undefined,
   })
-  return { principal, action, resource, resourceAccount: opts.resourceAccount ?? arnAccount(resource) ?? job.accountId, context }
+  return { principal, action, resource, resourceAccount, context }
 }
 
 export interface Votes {

@@ -35,6 +35,8 @@ export interface BackupJobContextInput {
   resourceAccount?: string
   /** Organization of the target resource's account (aws:ResourceOrgID), when known. */
   resourceOrgId?: string | null
+  /** aws:ResourceOrgPaths of the target resource's account, e.g. ["o-x/r-ab12/ou-ab12-11111111/"], when known. */
+  resourceOrgPaths?: string[]
   /** Tags on the target resource (aws:ResourceTag/<key>). */
   resourceTags?: Record<string, string>
   /**
@@ -117,6 +119,7 @@ export function buildBackupJobContext(input: BackupJobContextInput): { principal
   if (input.orgId != null) ctx['aws:PrincipalOrgID'] = input.orgId
   if (input.orgPaths !== undefined) ctx['aws:PrincipalOrgPaths'] = input.orgPaths
   if (input.resourceOrgId != null) ctx['aws:ResourceOrgID'] = input.resourceOrgId
+  if (input.resourceOrgPaths !== undefined) ctx['aws:ResourceOrgPaths'] = input.resourceOrgPaths
   for (const [k, v] of Object.entries(input.principalTags ?? {})) ctx[`aws:PrincipalTag/${k}`] = v
   for (const [k, v] of Object.entries(input.resourceTags ?? {})) ctx[`aws:ResourceTag/${k}`] = v
   if (input.calledVia !== undefined && input.calledVia.length > 0) {

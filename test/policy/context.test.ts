@@ -28,6 +28,20 @@ t.test('aws:PrincipalOrgID is never guessed', async (t) => {
   t.notOk('aws:PrincipalOrgID' in context)
 })
 
+t.test('organization keys of the principal and of the resource, when the caller knows them', async (t) => {
+  const { context } = buildBackupJobContext({
+    jobAccountId: '111111111111', region: 'us-east-1', roleArn: ROLE, orgId: 'o-exampleorg1', orgPaths: ['o-exampleorg1/r-ex12/ou-ex12-a/'],
+    resourceOrgId: 'o-exampleorg1', resourceOrgPaths: ['o-exampleorg1/r-ex12/ou-ex12-b/'],
+  })
+  t.equal(context['aws:PrincipalOrgID'], 'o-exampleorg1')
+  t.same(context['aws:PrincipalOrgPaths'], ['o-exampleorg1/r-ex12/ou-ex12-a/'])
+  t.equal(context['aws:ResourceOrgID'], 'o-exampleorg1')
+  t.same(context['aws:ResourceOrgPaths'], ['o-exampleorg1/r-ex12/ou-ex12-b/'])
+  const none = buildBackupJobContext({ jobAccountId: '111111111111', region: 'us-east-1', roleArn: ROLE, resourceOrgId: null }).context
+  t.notOk('aws:ResourceOrgID' in none, 'a resource outside any organization has no aws:ResourceOrgID')
+  t.notOk('aws:ResourceOrgPaths' in none)
+})
+
 t.test('KMS calls through an integrated service, PassRole, resource account', async (t) => {
   const { context } = buildBackupJobContext({
     jobAccountId: '111111111111', region: 'eu-west-1', roleArn: ROLE,

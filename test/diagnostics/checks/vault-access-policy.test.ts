@@ -47,5 +47,16 @@ runCheckCases(t, check, [
     name: 'restore: vault denies StartRestoreJob', evidence: aRestoreEvidence({ sourceVault: read(aVault({ accessPolicy: read(doc({ Sid: 'NoRestores', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'backup:StartRestoreJob', Resource: '*' })) })) }),
     status: 'fail', code: 'VAULT_POLICY_DENIES', entity: 'caller', action: 'backup:StartRestoreJob',
   },
+  // aws:PrincipalOrgPaths is the source account's path root → OUs (anOrg: r-ex12 → ou-ex12-workload): ABK-022.
+  {
+    name: 'destination vault allows the source OU by aws:PrincipalOrgPaths',
+    evidence: destPolicy(read(doc(copyIn({ Principal: '*', Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG_ID}/r-ex12/ou-ex12-workload/*` } } })))),
+    status: 'pass', messageId: 'allowed',
+  },
+  {
+    name: 'destination vault allows only another OU by aws:PrincipalOrgPaths',
+    evidence: destPolicy(read(doc(copyIn({ Principal: '*', Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG_ID}/r-ex12/ou-ex12-backupou/*` } } })))),
+    status: 'fail', messageId: 'not-allowed', code: 'VAULT_POLICY_DENIES', policy: { kind: 'vault', id: DEST_VAULT, statement: null }, verdict: 'VAULT_POLICY_DENIES',
+  },
   { name: 'vault policy unreadable → unknown', evidence: aCopyEvidence({ destinationVault: read(aVault({ name: 'central-vault', account: DEST, accountId: DEST, accessPolicy: unreadable('backup:GetBackupVaultAccessPolicy') })) }), status: 'unknown' },
 ])
