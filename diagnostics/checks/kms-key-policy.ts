@@ -5,7 +5,8 @@
  * KMS key" (AWS KMS "Key policies",
  * https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
  * Who uses which key: the job role uses the recovery point's key (restore, copy)
- * and the target vault's key (backup); in a CROSS-ACCOUNT copy the destination
+ * and the target vault's key (a backup of a type encrypted with the vault key: EFS,
+ * S3, DynamoDB...; not EBS/RDS, whose snapshots keep their source's key); in a CROSS-ACCOUNT copy the destination
  * account's AWSServiceRoleForBackup uses the SOURCE key, so its key policy must
  * allow the destination account ("Allowing users in other accounts to use a KMS
  * key"), and the destination vault's key. AWS managed keys are judged by

@@ -1,8 +1,9 @@
 /**
  * Every KMS key the job uses is usable: it exists (DescribeKey did not answer
  * NotFound) and its KeyState is Enabled. Keys: the recovery point's key
- * (restore, copy), the target vault's key (backup) and the destination vault's
- * key (copy). Fail: a key is missing, disabled, pending deletion or import, or
+ * (restore, copy), the target vault's key (a backup of a type AWS Backup encrypts
+ * itself — EFS, S3, DynamoDB...; EBS/RDS/... backups keep their source's key, see
+ * lib/evidence.ts `backupUsesVaultKey`) and the destination vault's key (copy). Fail: a key is missing, disabled, pending deletion or import, or
  * unavailable → KMS_KEY_UNUSABLE (AWS KMS "Key states",
  * https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html).
  */

@@ -42,6 +42,26 @@ export function isCrossAccountCopy(job: JobEvidence): boolean {
 export const skipUnlessCrossAccountCopy = (_e: Evidence, job: JobEvidence): string | null =>
   isCrossAccountCopy(job) ? null : 'the job is not a cross-account copy'
 
+/**
+ * Resource families whose backups keep the encryption of their SOURCE resource rather than
+ * taking the vault's key ("Independent AWS Backup encryption: Not supported", AWS Backup
+ * "Encryption for backups in AWS Backup", https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html):
+ * "Amazon EBS snapshots are automatically encrypted with the same encryption key that was used
+ * to encrypt the source EBS volume", likewise EC2 AMIs, RDS and Aurora/DocumentDB/Neptune
+ * cluster snapshots, FSx, Storage Gateway volumes and Redshift clusters. A backup of these never
+ * uses the target vault's key (the key it does use, the resource's own, is not in the evidence);
+ * fully managed types (EFS, S3, DynamoDB with advanced backup, VMware, ...) are encrypted with it.
+ */
+const KEEPS_SOURCE_ENCRYPTION: ReadonlySet<ResourceFamily> = new Set<ResourceFamily>([
+  'EBS', 'EC2', 'RDS', 'RDS-CLUSTER', 'FSx', 'StorageGateway', 'Redshift',
+])
+
+/** Whether a backup job encrypts its recovery point with the target vault's key (unknown types: assumed so). */
+export function backupUsesVaultKey(job: JobEvidence): boolean {
+  const family = resourceFamilyOf(job)
+  return family === null || !KEEPS_SOURCE_ENCRYPTION.has(family)
+}
+
 /** How a KMS key takes part in the job, and which principal uses it (see docs/pipeline.md, "KMS"). */
 export interface KeyUse {
   keyArn: string
@@ -59,7 +79,7 @@ export function keyUses(evidence: Evidence, job: JobEvidence): KeyUse[] {
   }
   const rp = valueOf(evidence.recoveryPoint)
   if (rp?.isEncrypted !== false) add(rp?.encryptionKeyArn, 'recovery-point')
-  if (job.type === 'backup') add(valueOf(evidence.sourceVault)?.encryptionKeyArn, 'source-vault')
+  if (job.type === 'backup' && backupUsesVaultKey(job)) add(valueOf(evidence.sourceVault)?.encryptionKeyArn, 'source-vault')
   if (job.type === 'copy') add(valueOf(evidence.destinationVault)?.encryptionKeyArn, 'destination-vault')
   return uses
 }

@@ -6,12 +6,13 @@ import type { OrgPolicy } from '../../../src/evidence/types.js'
 
 const rcp = (id: string, ...stmts: Record<string, unknown>[]): OrgPolicy => ({ id, name: id, type: 'RESOURCE_CONTROL_POLICY', awsManaged: false, document: doc(...stmts) })
 const DENY_KMS = rcp('p-rcpkms', { Sid: 'DenyKmsOutsideOrg', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-someother' } } })
+const EFS = { resourceType: 'EFS', resourceArn: 'arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/fs-0123456789abcdef0' }
 const levels = (rcps: OrgPolicy[]) => ({ organization: anOrg([ACCT], { levels: { [ACCT]: [aLevel('r-ex12'), aLevel('ou-ex12-workload', undefined, rcps), aLevel(ACCT)] } }) })
 
 runCheckCases(t, check, [
-  { name: 'RCPFullAWSAccess only', evidence: anEvidence(), status: 'pass', messageId: 'allowed' },
+  { name: 'RCPFullAWSAccess only', evidence: anEvidence({}, EFS), status: 'pass', messageId: 'allowed' },
   {
-    name: 'RCP denies KMS use of the vault key', evidence: anEvidence(levels([RCP_FULL_ACCESS, DENY_KMS])),
+    name: 'RCP denies KMS use of the vault key (EFS backup)', evidence: anEvidence(levels([RCP_FULL_ACCESS, DENY_KMS]), EFS),
     status: 'fail', messageId: 'denies', code: 'RCP_DENIES', entity: 'job-role', policy: { kind: 'rcp', id: 'p-rcpkms', statement: 'DenyKmsOutsideOrg' }, verdict: 'RCP_DENIES',
   },
   {
@@ -19,6 +20,7 @@ runCheckCases(t, check, [
       aRole({ managed: [managedPolicy('AWSBackupServiceRolePolicyForBackup'), managedPolicy('AWSBackupServiceRolePolicyForS3Backup')] })),
     status: 'fail', code: 'RCP_DENIES', action: 's3:GetBucketVersioning', policy: { statement: 'NoS3' },
   },
+  { name: 'an EBS backup does not use the vault key: a KMS RCP does not touch it', evidence: anEvidence(levels([RCP_FULL_ACCESS, DENY_KMS])), status: 'pass', messageId: 'none-governed' },
   { name: 'an RCP on backup:* never applies (Backup does not support RCPs)', evidence: anEvidence(levels([RCP_FULL_ACCESS, rcp('p-rcpbackup', { Effect: 'Deny', Principal: '*', Action: 'backup:*', Resource: '*' })])), status: 'pass' },
   { name: 'RCPs unreadable → unknown', evidence: anEvidence({ organization: anOrg([ACCT], { levels: { [ACCT]: [{ ...aLevel('r-ex12'), rcps: unreadable('organizations:ListPoliciesForTarget') }] } }) }), status: 'unknown' },
 ])
