@@ -295,6 +295,42 @@ export interface ConcreteAction extends RequiredAction {
   resourceArn: string
 }
 
+/**
+ * KMS actions the job role performs on a customer managed key its job uses (a restored or copied
+ * recovery point's key, the vault key of a backup AWS Backup encrypts itself), as the managed
+ * policy for the job grants them: every one grants kms:DescribeKey, and all but the S3 ones
+ * kms:CreateGrant for AWS resources (kms:GrantIsForAWSResource) — the S3 policies reach KMS only
+ * through S3 (kms:ViaService s3.*). The key policy must allow them (directly, or by delegating to
+ * the account — then an identity policy of the role must allow them too, AWS KMS "Key policies").
+ */
+const KMS_FOR_JOB_ROLE: Readonly<Record<JobType, readonly RequiredAction[]>> = {
+  backup: [
+    a('kms:DescribeKey', '*', B, 'KMSPermissions'),
+    a('kms:CreateGrant', '*', B, 'KMSCreateGrantPermissions', { 'kms:GrantIsForAWSResource': true }),
+  ],
+  restore: [
+    a('kms:DescribeKey', '*', R, 'KMSDescribePermissions'),
+    a('kms:CreateGrant', '*', R, 'KMSCreateGrantPermissions', { 'kms:GrantIsForAWSResource': true }),
+  ],
+  copy: [
+    a('kms:DescribeKey', '*', B, 'KMSPermissions'),
+    a('kms:CreateGrant', '*', B, 'KMSCreateGrantPermissions', { 'kms:GrantIsForAWSResource': true }),
+  ],
+}
+const KMS_FOR_S3_JOB_ROLE: Readonly<Partial<Record<JobType, readonly RequiredAction[]>>> = {
+  backup: [a('kms:DescribeKey', '*', S3B, 'KmsPermissions', { 'kms:ViaService': 's3.us-east-1.amazonaws.com' })],
+  restore: [a('kms:DescribeKey', '*', S3R, '2', { 'kms:ViaService': 's3.us-east-1.amazonaws.com' })],
+}
+
+export { KMS_FOR_JOB_ROLE, KMS_FOR_S3_JOB_ROLE }
+
+/** The KMS actions the job role needs on a customer managed key of this job (see KMS_FOR_JOB_ROLE). */
+export function jobRoleKmsActions(job: JobEvidence): string[] {
+  const family = resourceFamily(job.resourceType, job.resourceArn)
+  const list = (family === 'S3' ? KMS_FOR_S3_JOB_ROLE[job.type] : undefined) ?? KMS_FOR_JOB_ROLE[job.type]
+  return list.map((r) => r.action)
+}
+
 /** The required actions of one job with resource templates filled from the job. */
 export function requiredActionsFor(job: JobEvidence): ConcreteAction[] {
   const family = resourceFamily(job.resourceType, job.resourceArn)

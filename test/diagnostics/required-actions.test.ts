@@ -5,7 +5,7 @@
  * cites, as the IAM evaluator sees it.
  */
 import t from 'tap'
-import { REQUIRED_ACTIONS, COPY_VAULT_ACTIONS, fillTemplate, requiredActionsFor, resourceFamily, type RequiredAction, type ResourceFamily } from '../../diagnostics/required-actions.js'
+import { REQUIRED_ACTIONS, COPY_VAULT_ACTIONS, KMS_FOR_JOB_ROLE, KMS_FOR_S3_JOB_ROLE, fillTemplate, jobRoleKmsActions, requiredActionsFor, resourceFamily, type RequiredAction, type ResourceFamily } from '../../diagnostics/required-actions.js'
 import { buildBackupJobContext, matchStatements } from '../../src/policy/index.js'
 import { ACCT, REGION, aJob, managedDoc } from '../helpers/evidence-builders.js'
 
@@ -82,4 +82,18 @@ t.test('requiredActionsFor fills templates from the job', async (t) => {
   t.same(unknown, [], 'unknown resource types need nothing we can name')
   const noArn = requiredActionsFor(aJob({ resourceArn: null }))
   t.equal(noArn[0]!.resourceArn, '*', 'unknown resource ARN degrades to *')
+})
+
+t.test('the job role\'s KMS actions are granted by the managed policy statements they cite', async (t) => {
+  const key = `arn:aws:kms:${REGION}:${ACCT}:key/1a2b3c4d-1111-4a4a-8b8b-0c0c0c0c0c01`
+  const entries = [...Object.values(KMS_FOR_JOB_ROLE), ...Object.values(KMS_FOR_S3_JOB_ROLE)].flatMap((l) => l ?? [])
+  for (const entry of entries) {
+    const base = buildBackupJobContext({ jobAccountId: ACCT, region: REGION, roleArn: `arn:aws:iam::${ACCT}:role/R`, resourceArn: key })
+    const context = { ...base.context, ...(entry.context ?? {}) }
+    const m = matchStatements({ kind: 'identity', id: entry.policy, document: managedDoc(entry.policy) }, { principal: base.principal, action: entry.action, resource: key, resourceAccount: ACCT, context })
+    t.ok(m.allows.some((a) => a.statement === entry.sid), `${entry.action}: ${entry.policy}#${entry.sid} (allowed by ${m.allows.map((a) => a.statement).join(',') || 'nothing'})`)
+  }
+  t.same(jobRoleKmsActions(aJob()), ['kms:DescribeKey', 'kms:CreateGrant'])
+  t.same(jobRoleKmsActions(aJob({ resourceType: 'S3', resourceArn: 'arn:aws:s3:::b' })), ['kms:DescribeKey'], 'the S3 policies grant no kms:CreateGrant')
+  t.same(jobRoleKmsActions(aJob({ type: 'copy', resourceType: 'S3', resourceArn: 'arn:aws:s3:::b' })), ['kms:DescribeKey', 'kms:CreateGrant'])
 })
