@@ -166,7 +166,12 @@ async function handle(state: SandboxServerState, req: IncomingMessage, res: Serv
     if (!(err instanceof AwsError)) process.emitWarning(`sandbox: ${(err as Error)?.stack ?? String(err)}`)
     reply = errorReply(protocol, entry.service, awsErr, requestId)
   }
-  if (delay > 0) await sleep(delay)
+  // A call answers `delay` ms after it arrived, the sandbox's own handling included: the
+  // latency models AWS's whole round trip, not a wait added on top of our processing.
+  // Timers count in whole milliseconds from a loop clock that may lag: re-check, never answer early.
+  for (let left = delay - (performance.now() - started); left > 0; left = delay - (performance.now() - started)) {
+    await sleep(Math.ceil(left))
+  }
   entry.status = reply.status
   if (reply.errorCode !== undefined) entry.errorCode = reply.errorCode
   if (!res.destroyed) {
