@@ -41,6 +41,8 @@ function parseJsonPolicy(raw: string | undefined, operation: string): PolicyDocu
 export function readVault(c: Chain, accountId: string, region: string, name: string): Promise<Item<VaultEvidence>> {
   return c.cached(`${accountId}|${region}|backup:vault|${name}`, 'volatile', async (f) => {
     const [fv, fp] = [f.fork(), f.fork()]
+    // DescribeBackupVault first: its key ARN starts the key reads; the policy ends its chain.
+    const describeP = backupCall(fv, accountId, region, 'DescribeBackupVault', (cl) => cl.send(new DescribeBackupVaultCommand({ BackupVaultName: name })))
     const policyP = item(
       backupCall(fp, accountId, region, 'GetBackupVaultAccessPolicy', (cl) => cl.send(new GetBackupVaultAccessPolicyCommand({ BackupVaultName: name })))
         .then((o) => parseJsonPolicy(o.Policy, 'GetBackupVaultAccessPolicy')),
@@ -48,7 +50,7 @@ export function readVault(c: Chain, accountId: string, region: string, name: str
     )
     let out
     try {
-      out = await backupCall(fv, accountId, region, 'DescribeBackupVault', (cl) => cl.send(new DescribeBackupVaultCommand({ BackupVaultName: name })))
+      out = await describeP
     } catch (e) {
       await policyP
       f.join(fv, fp)

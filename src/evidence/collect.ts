@@ -25,6 +25,7 @@ import { parseRoleArn, parseVaultArn } from './arn.js'
 import { readGlobalSettings, readRecoveryPoint, readRestoreMetadata, readVault } from './backup.js'
 import { Flow, absent, notCollected, read, unreadable } from './flow.js'
 import type { Chain } from './flow.js'
+import type { OrgDescription } from './organizations.js'
 import { readRole } from './iam.js'
 import { JOB_TYPES, findJob, findJobAccountOrgWide } from './job.js'
 import type { FindOutcome } from './job.js'
@@ -136,14 +137,14 @@ async function collect(ref: JobRef, flow: Flow): Promise<Evidence> {
     return emptyEvidence(request, null, unreadable(f))
   }
 
-  // Whether the service runs in a management account is needed only when the job is not in the
-  // service's own account: ask in parallel with the describes (it is cached for later diagnoses).
-  // With an account given, its organization is what the job will need: ask for it now too, in
-  // parallel with the describes (readOrganization joins this same single-flight read).
-  const ownOrgP = describeOrganization(c.fork(), accountId)
+  // The organization of the job's account needs only the account id: read it (path, SCPs, RCPs,
+  // Backup settings) in parallel with the describes rather than after them. It also says whether
+  // the service runs in the management account, which the org-wide job search below needs.
+  const orgs = new OrgReader(c.fork(), serviceAccountId, region)
+  orgs.start(accountId)
   let outcome: FindOutcome = await findJob(c, ref.jobId, types, accountId, region)
-  if (outcome.kind === 'not-found' && ref.accountId === undefined) {
-    const org = await ownOrgP
+  if (outcome.kind === 'not-found' && ref.accountId === undefined && serviceAccountId !== null) {
+    const org = await describeOrganization(orgs.chain.fork(), serviceAccountId)
     if (org.state === 'read' && org.value.managementAccountId === accountId) {
       const where = await findJobAccountOrgWide(c, ref.jobId, types, accountId, region)
       if (where !== null) {
@@ -160,10 +161,10 @@ async function collect(ref: JobRef, flow: Flow): Promise<Evidence> {
     if (f instanceof AppError) throw f
     return emptyEvidence(request, serviceAccountId, unreadable(f))
   }
-  return collectAround(c, outcome.job, request, serviceAccountId)
+  return collectAround(c, outcome.job, request, serviceAccountId, orgs)
 }
 
-async function collectAround(c: Chain, job: JobEvidence, request: Evidence['request'], serviceAccountId: string | null): Promise<Evidence> {
+async function collectAround(c: Chain, job: JobEvidence, request: Evidence['request'], serviceAccountId: string | null, orgs: OrgReader): Promise<Evidence> {
   const acct = job.accountId
   const region = job.region
   const partition = partitionOf(region)
@@ -195,6 +196,29 @@ async function collectAround(c: Chain, job: JobEvidence, request: Evidence['requ
     return f
   }
 
+  // Branches are started longest expected chain first: calls leave (and their answers come back)
+  // in the order they are made, so the calls that later ones wait on go out first.
+  // 3. A copy's destination vault, in the destination account and region.
+  const fdv = branch()
+  const destVaultP: Promise<Item<VaultEvidence>> = job.type !== 'copy'
+    ? Promise.resolve(notCollected('only copy jobs have a destination vault'))
+    : dest === null
+      ? Promise.resolve(notCollected('the copy job names no valid destination vault ARN'))
+      : vaultThenKey(fdv, readVault(fdv, dest.accountId, dest.region, dest.name))
+
+  // 5. Organization, membership and policies of every involved account; Backup global settings.
+  const orgP = orgs.evidence(branch(), acct, involved)
+
+  // 7. Encoded authorization messages, and the roles they say were to be passed.
+  const fm = branch()
+  const messagesP: Promise<DecodedAuthorizationMessage[]> = decodeMessages(fm, acct, region, job.statusMessage).then((ms) => {
+    for (const arn of passRoleTargets(ms)) {
+      const r = parseRoleArn(arn)
+      if (r !== null) pass(fm, r.accountId, r.name, arn)
+    }
+    return ms
+  })
+
   // 1. The job role, and when it is the default role, the information to tell a wrong path from a missing role.
   const rolesP = readJobRoles(branch(), job)
 
@@ -204,14 +228,6 @@ async function collectAround(c: Chain, job: JobEvidence, request: Evidence['requ
   const sourceVaultP: Promise<Item<VaultEvidence>> = srcVaultRef
     ? vaultThenKey(fsv, readVault(fsv, srcVaultRef.accountId, srcVaultRef.region, srcVaultRef.name))
     : Promise.resolve(notCollected(job.type === 'restore' ? 'the restore job names no backup vault' : 'the job names no backup vault'))
-
-  // 3. A copy's destination vault, in the destination account and region.
-  const fdv = branch()
-  const destVaultP: Promise<Item<VaultEvidence>> = job.type !== 'copy'
-    ? Promise.resolve(notCollected('only copy jobs have a destination vault'))
-    : dest === null
-      ? Promise.resolve(notCollected('the copy job names no valid destination vault ARN'))
-      : vaultThenKey(fdv, readVault(fdv, dest.accountId, dest.region, dest.name))
 
   // 4. The recovery point being copied or restored, and a restore's metadata.
   const frp = branch()
@@ -236,22 +252,10 @@ async function collectAround(c: Chain, job: JobEvidence, request: Evidence['requ
         return m
       })
 
-  // 5. Organization, membership and policies of every involved account; Backup global settings.
-  const orgP = readOrganization(branch(), acct, involved, region)
-
   // 6. The service-linked role in each account that needs it.
   const slrForks = involved.map(() => branch())
-  const slrP = Promise.all(involved.map((a, i) => readRole(slrForks[i]!, a, SERVICE_LINKED_ROLE_NAME)))
-
-  // 7. Encoded authorization messages, and the roles they say were to be passed.
-  const fm = branch()
-  const messagesP: Promise<DecodedAuthorizationMessage[]> = decodeMessages(fm, acct, region, job.statusMessage).then((ms) => {
-    for (const arn of passRoleTargets(ms)) {
-      const r = parseRoleArn(arn)
-      if (r !== null) pass(fm, r.accountId, r.name, arn)
-    }
-    return ms
-  })
+  // Its existence is what the checks need: AWS defines its permissions, so its policies are not read.
+  const slrP = Promise.all(involved.map((a, i) => readRole(slrForks[i]!, a, SERVICE_LINKED_ROLE_NAME, { policies: false })))
 
   const [roles, sourceVault, destinationVault, recoveryPoint, restoreMetadata, org, slrs, authorizationMessages] =
     await Promise.all([rolesP, sourceVaultP, destVaultP, recoveryPointP, restoreMetadataP, orgP, slrP, messagesP])
@@ -261,7 +265,7 @@ async function collectAround(c: Chain, job: JobEvidence, request: Evidence['requ
     const r = await p
     return [r.state === 'read' ? r.value.arn : arn, r] as const
   }))
-  c.join(...branches)
+  c.join(...branches, orgs.chain)
 
   const e = emptyEvidence(request, serviceAccountId, read(job))
   e.jobRole = roles.jobRole
@@ -318,22 +322,90 @@ async function readJobRoles(c: Chain, job: JobEvidence): Promise<{ jobRole: Item
   }
 }
 
-async function readOrganization(c: Chain, jobAccount: string, involved: string[], region: string): Promise<{
-  organization: Item<OrganizationEvidence>
-  backupSettings: Evidence['backupSettings']
-}> {
-  const d = await describeOrganization(c, jobAccount)
-  if (d.state !== 'read') {
-    const why = d.state === 'absent' ? 'the job account is not in an organization' : 'the organization could not be read'
-    return { organization: d, backupSettings: notCollected(why) }
+/**
+ * The organization evidence of a collection. The job account's organization is
+ * asked first through the service's own account (DescribeOrganization needs no
+ * AssumeRole there, and the service normally runs in the same organization as
+ * the jobs it diagnoses); the management account then answers for the job
+ * account's path, and ListParents' ChildNotFoundException says the account is
+ * not a member of that organization, in which case the job account's own
+ * DescribeOrganization (through the reader role) says which organization, if
+ * any, it is in. Every read is single-flight and cached, so starting an
+ * account's read early (before the job is found) costs nothing twice.
+ */
+class OrgReader {
+  readonly #accounts = new Map<string, Promise<{ d: Item<OrgDescription>; acct?: Item<AccountOrgEvidence> }>>()
+  readonly #settings = new Map<string, Promise<Evidence['backupSettings']>>()
+  constructor(readonly chain: Chain, readonly own: string | null, readonly region: string) {}
+
+  /** Starts reading `accountId`'s organization, path and policies (and the organization's Backup settings). */
+  start(accountId: string, from: Chain = this.chain): void {
+    if (!this.#accounts.has(accountId)) this.#accounts.set(accountId, this.#read(from.fork(), accountId))
   }
-  const mgmt = d.value.managementAccountId
-  const fs = c.fork()
-  const settingsP = readGlobalSettings(fs, mgmt, region)
-  const forks = involved.map(() => c.fork())
-  const accounts = await Promise.all(involved.map((a, i) => readAccountOrg(forks[i]!, mgmt, a)))
-  const backupSettings = await settingsP
-  c.join(fs, ...forks)
-  const byAccount: Record<string, Item<AccountOrgEvidence>> = Object.fromEntries(involved.map((a, i) => [a, accounts[i]!]))
-  return { organization: read({ id: d.value.id, managementAccountId: mgmt, accounts: byAccount }), backupSettings }
+
+  #settingsOf(mgmt: string): Promise<Evidence['backupSettings']> {
+    let p = this.#settings.get(mgmt)
+    if (p === undefined) {
+      p = readGlobalSettings(this.chain.fork(), mgmt, this.region)
+      this.#settings.set(mgmt, p)
+    }
+    return p
+  }
+
+  async #read(c: Chain, accountId: string): Promise<{ d: Item<OrgDescription>; acct?: Item<AccountOrgEvidence> }> {
+    let viaOwn: Item<OrgDescription> | undefined
+    if (this.own !== null) {
+      viaOwn = await describeOrganization(c, this.own)
+      if (viaOwn.state === 'read') {
+        void this.#settingsOf(viaOwn.value.managementAccountId)
+        const acct = await readAccountOrg(c, viaOwn.value.managementAccountId, accountId)
+        if (acct.state !== 'absent' || accountId === this.own) return { d: viaOwn, acct }
+      } else if (accountId === this.own) {
+        return { d: viaOwn }
+      }
+    }
+    // Not a member of the service's organization (or the service is in none): ask the account itself.
+    const d = await describeOrganization(c, accountId)
+    if (d.state !== 'read') return { d }
+    if (viaOwn?.state === 'read' && viaOwn.value.id === d.value.id) {
+      return { d, acct: absent(`account ${accountId} is not a member of organization ${d.value.id}`) }
+    }
+    void this.#settingsOf(d.value.managementAccountId)
+    return { d, acct: await readAccountOrg(c, d.value.managementAccountId, accountId) }
+  }
+
+  /** The organization evidence for a job in `jobAccount` involving `involved` accounts, and the Backup settings. */
+  async evidence(from: Chain, jobAccount: string, involved: string[]): Promise<{
+    organization: Item<OrganizationEvidence>
+    backupSettings: Evidence['backupSettings']
+  }> {
+    this.start(jobAccount, from)
+    // Other accounts (a copy's destination): membership and path in the job's organization. That is
+    // the service's organization unless the job account turns out not to be in it: start with it.
+    const others = involved.filter((a) => a !== jobAccount)
+    const readOthers = (mgmt: string) => {
+      const forks = others.map(() => from.fork())
+      return Promise.all(others.map((a, i) => readAccountOrg(forks[i]!, mgmt, a))).finally(() => from.join(...forks))
+    }
+    const own = this.own !== null && others.length > 0 ? await describeOrganization(from.fork(), this.own) : undefined
+    const guess = own?.state === 'read' ? own.value.managementAccountId : undefined
+    const othersGuessP = guess !== undefined ? readOthers(guess) : undefined
+    const job = await this.#accounts.get(jobAccount)!
+    if (job.d.state !== 'read') {
+      if (othersGuessP !== undefined) await othersGuessP
+      const why = job.d.state === 'absent' ? 'the job account is not in an organization' : 'the organization could not be read'
+      return { organization: job.d, backupSettings: notCollected(why) }
+    }
+    const { id, managementAccountId: mgmt } = job.d.value
+    if (othersGuessP !== undefined && guess !== mgmt) await othersGuessP
+    const [settings, accounts] = await Promise.all([
+      this.#settingsOf(mgmt),
+      othersGuessP !== undefined && guess === mgmt ? othersGuessP : readOthers(mgmt),
+    ])
+    const byAccount: Record<string, Item<AccountOrgEvidence>> = {
+      [jobAccount]: job.acct ?? absent(`account ${jobAccount} is not a member of organization ${id}`),
+      ...Object.fromEntries(others.map((a, i) => [a, accounts[i]!])),
+    }
+    return { organization: read({ id, managementAccountId: mgmt, accounts: byAccount }), backupSettings: settings }
+  }
 }

@@ -16,7 +16,7 @@ import {
 import type { IAMClient } from '@aws-sdk/client-iam'
 import { AwsCallError } from '../aws/errors.js'
 import type { Chain } from './flow.js'
-import { absent, badResponse, fullyRead, item, read, unreadable } from './flow.js'
+import { absent, badResponse, fullyRead, item, notCollected, read, unreadable } from './flow.js'
 import type { Item, NamedPolicy, PolicyDocument, RoleEvidence } from './types.js'
 
 /** Pages are bounded: a role has at most a few hundred policies (IAM quotas). */
@@ -143,17 +143,23 @@ async function readAttachedPolicies(c: Chain, accountId: string, roleName: strin
   return read(Object.fromEntries(attached.map((p, i) => [p.arn, docs[i]!])))
 }
 
+const SLR_POLICIES_NOT_READ = 'not read: only the role itself is needed (a service-linked role\'s permissions are defined by AWS and cannot be edited)'
+
 /**
- * Reads a role by name with all its policies. `absent` when IAM has no role of
+ * Reads a role by name with all its policies (`policies: false`: GetRole only,
+ * for a role whose existence and trust policy are all a diagnosis needs). `absent` when IAM has no role of
  * that name. Names are unique per account whatever the path, so the caller
  * compares the returned ARN with the one it expected.
  * Cached (volatile) per account and name; a result with unreadable parts is not kept.
  */
-export function readRole(c: Chain, accountId: string, roleName: string): Promise<Item<RoleEvidence>> {
-  return c.cached(`${accountId}|iam:role|${roleName}`, 'volatile', async (f) => {
+export function readRole(c: Chain, accountId: string, roleName: string, opts: { policies?: boolean } = {}): Promise<Item<RoleEvidence>> {
+  const withPolicies = opts.policies ?? true
+  return c.cached(`${accountId}|iam:${withPolicies ? 'role' : 'role-only'}|${roleName}`, 'volatile', async (f) => {
     const [fr, fi, fa] = [f.fork(), f.fork(), f.fork()]
-    const inlineP = readInlinePolicies(fi, accountId, roleName)
-    const attachedP = readAttachedPolicies(fa, accountId, roleName)
+    const notRead = notCollected<Record<string, Item<NamedPolicy>>>(SLR_POLICIES_NOT_READ)
+    // Attached first: GetPolicy then GetPolicyVersion follow it, the longest chain of a role.
+    const attachedP = withPolicies ? readAttachedPolicies(fa, accountId, roleName) : Promise.resolve(notRead)
+    const inlineP = withPolicies ? readInlinePolicies(fi, accountId, roleName) : Promise.resolve(notRead)
     let role
     try {
       role = (await iamCall(fr, accountId, 'GetRole', (cl) => cl.send(new GetRoleCommand({ RoleName: roleName })))).Role
@@ -176,7 +182,9 @@ export function readRole(c: Chain, accountId: string, roleName: string): Promise
       return unreadable<RoleEvidence>(e)
     }
     const boundaryArn = role.PermissionsBoundary?.PermissionsBoundaryArn
-    const boundaryP: Promise<Item<NamedPolicy>> = boundaryArn
+    const boundaryP: Promise<Item<NamedPolicy>> = !withPolicies
+      ? Promise.resolve(notCollected(SLR_POLICIES_NOT_READ))
+      : boundaryArn
       ? readManagedPolicy(fr, accountId, boundaryArn)
       : Promise.resolve(absent('the role has no permissions boundary'))
     const [inlinePolicies, attachedPolicies, permissionsBoundary] = await Promise.all([inlineP, attachedP, boundaryP])

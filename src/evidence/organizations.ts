@@ -5,16 +5,15 @@
  * goes through the management account's credentials
  * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListPoliciesForTarget.html).
  *
- * For each involved account: DescribeAccount (membership: AccountNotFoundException
- * = not a member), the path account → OUs → root (ListParents, one dependent hop
- * per level), and at every level the SCPs and RCPs attached
+ * For each involved account: the path account → OUs → root (ListParents, one
+ * dependent hop per level; ChildNotFoundException on the account = not a member), and at every level the SCPs and RCPs attached
  * (ListPoliciesForTarget with each filter) with their documents (DescribePolicy).
  * A level's policies are fetched as soon as the level is known, in parallel with
  * the next hop. SCPs and RCPs apply from every level of the path
  * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html).
  */
 import {
-  DescribeAccountCommand, DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand,
+  DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand,
 } from '@aws-sdk/client-organizations'
 import type { OrganizationsClient } from '@aws-sdk/client-organizations'
 import { AwsCallError } from '../aws/errors.js'
@@ -135,14 +134,13 @@ function parentOf(c: Chain, mgmt: string, childId: string): Promise<{ id: string
     }))
 }
 
-/** The path [root, ou..., account] of one account with each level's SCPs and RCPs; and whether it is a member. */
+/**
+ * The path [root, ou..., account] of one account with each level's SCPs and RCPs; `absent` when the
+ * account is not a member. Membership needs no call of its own: ListParents on the account answers
+ * ChildNotFoundException for an account outside the organization
+ * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListParents.html).
+ */
 export async function readAccountOrg(c: Chain, mgmt: string, accountId: string): Promise<Item<AccountOrgEvidence>> {
-  const fm = c.fork()
-  const membershipP = c.ctx.cached<Item<true>>(`${mgmt}|org:account|${accountId}`, 'stable', () => item(
-    orgCall(fm, mgmt, 'DescribeAccount', (cl) => cl.send(new DescribeAccountCommand({ AccountId: accountId }))).then(() => true as const),
-    `account ${accountId} is not a member of the organization`,
-  ), { keepIf: fullyRead })
-
   const levelForks: Chain[] = []
   const levels: Promise<OrgLevel>[] = []
   const startLevel = (from: Chain, id: string, type: OrgLevel['type']) => {
@@ -150,24 +148,35 @@ export async function readAccountOrg(c: Chain, mgmt: string, accountId: string):
     levelForks.push(f)
     levels.push(readLevel(f, mgmt, id, type))
   }
+  // The next hop leaves before a level's policy lists: the hops are the longer chain.
   const hop = c.fork()
+  let next = parentOf(hop, mgmt, accountId)
   startLevel(c, accountId, 'ACCOUNT')
   let pathError: unknown
+  let notMember = false
   try {
-    let child = accountId
     for (let i = 0; i < MAX_HOPS; i++) {
-      const p = await parentOf(hop, mgmt, child)
-      startLevel(hop, p.id, p.type)
-      if (p.type === 'ROOT') break
+      let p
+      try {
+        p = await next
+      } catch (e) {
+        if (i === 0 && e instanceof AwsCallError && e.errorName === 'ChildNotFoundException') notMember = true
+        throw e
+      }
+      if (p.type === 'ROOT') {
+        startLevel(hop, p.id, p.type)
+        break
+      }
       if (i === MAX_HOPS - 1) throw badResponse({ service: 'organizations', operation: 'ListParents' }, 'path deeper than any organization allows')
-      child = p.id
+      next = parentOf(hop, mgmt, p.id)
+      startLevel(hop, p.id, p.type)
     }
   } catch (e) {
     pathError = e
   }
-  const [membership, levelList] = await Promise.all([membershipP, Promise.all(levels)])
-  c.join(fm, hop, ...levelForks)
-  if (membership.state === 'absent') return absent(membership.reason)
+  const levelList = await Promise.all(levels)
+  c.join(hop, ...levelForks)
+  if (notMember) return absent(`account ${accountId} is not a member of the organization (ChildNotFoundException)`)
   // Root first, account last.
   const path: Item<OrgLevel[]> = pathError === undefined ? read([...levelList].reverse()) : unreadable(pathError)
   return read({ accountId, path })

@@ -1,13 +1,16 @@
 import t from 'tap'
 import {
   DescribeBackupJobCommand, DescribeBackupVaultCommand, DescribeCopyJobCommand, DescribeRestoreJobCommand,
-  GetBackupVaultAccessPolicyCommand, ResourceNotFoundException,
+  DescribeGlobalSettingsCommand, GetBackupVaultAccessPolicyCommand, ResourceNotFoundException,
 } from '@aws-sdk/client-backup'
 import { GetRoleCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, NoSuchEntityException } from '@aws-sdk/client-iam'
 import { DescribeKeyCommand, GetKeyPolicyCommand, ListAliasesCommand } from '@aws-sdk/client-kms'
-import { AccessDeniedException, AWSOrganizationsNotInUseException, DescribeOrganizationCommand } from '@aws-sdk/client-organizations'
+import {
+  AccessDeniedException, AWSOrganizationsNotInUseException, ChildNotFoundException, DescribeAccountCommand, DescribeOrganizationCommand,
+  ListParentsCommand, ListPoliciesForTargetCommand,
+} from '@aws-sdk/client-organizations'
 import { collectEvidence, evidenceGaps } from '../../src/evidence/index.js'
-import { awsMocks, testContext, enc, TRUST, ALLOW_ALL, JOB, REGION } from './mocks.js'
+import { awsMocks, testContext, enc, TRUST, ALLOW_ALL, DEST, JOB, OWN, REGION } from './mocks.js'
 
 const m = awsMocks()
 const ID = '5E1B0C2A-6F3D-4E8B-9A71-2C4D6E8F0A01'
@@ -93,4 +96,60 @@ t.test('the default role: named at one path, found at the other', async (t) => {
   const e2 = await collectEvidence({ jobId: ID, accountId: JOB, jobType: 'backup' }, testContext())
   t.equal(e2.jobRole.state, 'absent')
   t.equal(e2.alternateDefaultRole.state, 'absent')
+})
+
+/** The account whose credentials sign a mocked call: own keys `AKIDSANDBOX`, reader role keys `ASIA<account>`. */
+async function signer(getClient: () => { config: { credentials: () => Promise<{ accessKeyId: string }> } }): Promise<string> {
+  const k = (await getClient().config.credentials()).accessKeyId
+  return k.startsWith('ASIA') ? k.slice(4) : OWN
+}
+
+t.test('the organization is read through the service account, in parallel with the job describes', async (t) => {
+  const signers: string[] = []
+  m.org.on(DescribeOrganizationCommand).callsFake(async (_i, getClient) => {
+    signers.push(await signer(getClient as never))
+    return { Organization: { Id: 'o-abc1234567', MasterAccountId: OWN } }
+  })
+  m.org.on(ListParentsCommand).callsFake((i: { ChildId: string }) => ({ Parents: [i.ChildId === JOB ? { Id: 'ou-ab12-prod0000', Type: 'ORGANIZATIONAL_UNIT' } : { Id: 'r-ab12', Type: 'ROOT' }] }))
+  m.org.on(ListPoliciesForTargetCommand).resolves({ Policies: [] })
+  m.backup.on(DescribeGlobalSettingsCommand).resolves({ GlobalSettings: { isCrossAccountBackupEnabled: 'true' } })
+  const e = await collectEvidence({ jobId: ID, accountId: JOB, jobType: 'backup' }, testContext())
+  t.same(signers, [OWN], 'one DescribeOrganization, with the service\'s own credentials (no AssumeRole needed)')
+  t.match(e.organization, { state: 'read', value: { id: 'o-abc1234567', managementAccountId: OWN, accounts: { [JOB]: { state: 'read', value: { path: { state: 'read' } } } } } })
+  t.match(e.backupSettings, { state: 'read' })
+  t.equal(m.org.commandCalls(DescribeAccountCommand).length, 0, 'membership comes from ListParents')
+  // Org path: DescribeOrganization → ListParents(account) → ListParents(OU) → the root's lists, from the
+  // identity on; the job side: identity → AssumeRole → describe → vault → key is as deep: neither waits for the other.
+  t.equal(e.stats.criticalPathDepth, 5)
+})
+
+t.test('a job account outside the service organization is looked up through its own DescribeOrganization', async (t) => {
+  m.org.on(DescribeOrganizationCommand).callsFake(async (_i, getClient) => (await signer(getClient as never)) === OWN
+    ? { Organization: { Id: 'o-service0001', MasterAccountId: OWN } }
+    : { Organization: { Id: 'o-other00001', MasterAccountId: DEST } })
+  m.org.on(ListParentsCommand).callsFake(async (i: { ChildId: string }, getClient) => {
+    // The service's organization does not know the job account; the other organization's management account does.
+    if ((await signer(getClient as never)) === OWN) throw new ChildNotFoundException({ message: 'nf', $metadata: {} })
+    return { Parents: [{ Id: 'r-zz99', Type: 'ROOT' }] }
+  })
+  m.org.on(ListPoliciesForTargetCommand).resolves({ Policies: [] })
+  m.backup.on(DescribeGlobalSettingsCommand).resolves({ GlobalSettings: { isCrossAccountBackupEnabled: 'false' } })
+  const e = await collectEvidence({ jobId: ID, accountId: JOB, jobType: 'backup' }, testContext())
+  t.match(e.organization, { state: 'read', value: { id: 'o-other00001', managementAccountId: DEST, accounts: { [JOB]: { state: 'read' } } } })
+
+  // In no organization at all: the service's organization does not have it, and the account itself says so.
+  m.org.on(DescribeOrganizationCommand).callsFake(async (_i, getClient) => {
+    if ((await signer(getClient as never)) === OWN) return { Organization: { Id: 'o-service0001', MasterAccountId: OWN } }
+    throw new AWSOrganizationsNotInUseException({ message: 'no org', $metadata: {} })
+  })
+  const e2 = await collectEvidence({ jobId: ID, accountId: JOB, jobType: 'backup' }, testContext())
+  t.match(e2.organization, { state: 'absent' })
+  t.match(e2.backupSettings, { state: 'not-collected' })
+})
+
+t.test('the service-linked role: its existence is read, not its AWS-defined policies', async (t) => {
+  const e = await collectEvidence({ jobId: ID, accountId: JOB, jobType: 'backup' }, testContext())
+  t.match(e.serviceLinkedRoles[JOB], { state: 'read', value: { inlinePolicies: { state: 'not-collected' }, attachedPolicies: { state: 'not-collected' } } })
+  t.same(m.iam.commandCalls(ListAttachedRolePoliciesCommand).map((c) => (c.args[0].input as { RoleName: string }).RoleName), ['BackupRole'])
+  t.same(m.iam.commandCalls(ListRolePoliciesCommand).map((c) => (c.args[0].input as { RoleName: string }).RoleName), ['BackupRole'])
 })

@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  AccessDeniedException, AccountNotFoundException, AWSOrganizationsNotInUseException, DescribeAccountCommand, DescribeOrganizationCommand,
+  AccessDeniedException, AWSOrganizationsNotInUseException, ChildNotFoundException, DescribeAccountCommand, DescribeOrganizationCommand,
   DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, PolicyTypeNotEnabledException, TooManyRequestsException,
 } from '@aws-sdk/client-organizations'
 import { describeOrganization, readAccountOrg } from '../../src/evidence/organizations.js'
@@ -18,7 +18,6 @@ const DENY_REGION = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Actio
 t.beforeEach(() => {
   m.reset()
   m.org.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-abc1234567', MasterAccountId: OWN, Arn: 'arn' } })
-  m.org.on(DescribeAccountCommand).resolves({ Account: { Id: JOB } })
   m.org.on(ListParentsCommand).callsFake((i: { ChildId: string }) => ({ Parents: [PARENT[i.ChildId]] }))
   // SCPs: FullAWSAccess everywhere; a second page on the prod OU carries the region deny.
   m.org.on(ListPoliciesForTargetCommand).callsFake((i: { TargetId: string; Filter: string; NextToken?: string }) => {
@@ -53,10 +52,11 @@ t.test('path root → OUs → account with SCPs (all pages) and RCPs at each lev
 
 t.test('a non-member is absent; ListPoliciesForTarget denied is unreadable per level, not absent', async (t) => {
   const ctx = testContext()
-  m.org.on(DescribeAccountCommand).rejects(new AccountNotFoundException({ message: 'nope', $metadata: {} }))
-  t.match(await readAccountOrg(chain(ctx), OWN, DEST), { state: 'absent' })
+  // ListParents on an account outside the organization: ChildNotFoundException (no DescribeAccount needed).
+  m.org.on(ListParentsCommand, { ChildId: DEST }).rejects(new ChildNotFoundException({ message: 'nope', $metadata: {} }))
+  t.match(await readAccountOrg(chain(ctx), OWN, DEST), { state: 'absent', reason: /not a member/ })
+  t.equal(m.org.commandCalls(DescribeAccountCommand).length, 0, 'membership costs no call of its own')
 
-  m.org.on(DescribeAccountCommand).resolves({ Account: { Id: JOB } })
   m.org.on(ListPoliciesForTargetCommand).rejects(new AccessDeniedException({ message: 'denied', $metadata: { httpStatusCode: 403 } }))
   const a = await readAccountOrg(chain(ctx), OWN, JOB)
   if (a.state !== 'read' || a.value.path.state !== 'read') return t.fail('path read')
