@@ -40,6 +40,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'))
 
   await app.listen({ port: config.port, host: config.host })
+  // Learn the service's own identity now (the readiness probe's GetCallerIdentity), not on the
+  // first diagnosis: it is on every cold diagnosis' critical path otherwise. A failure here is
+  // not fatal; /readyz keeps reporting it and the first diagnosis asks again.
+  app.inject({ method: 'GET', url: '/readyz' }).then(
+    (r) => app.log.info({ statusCode: r.statusCode }, 'startup readiness check'),
+    (err: unknown) => app.log.warn({ err }, 'startup readiness check failed'),
+  )
 }
 
 main().catch((err: unknown) => {
