@@ -1,12 +1,16 @@
 import t from 'tap'
 import check from '../../../diagnostics/checks/resource-control-policies.js'
 import { runCheckCases } from '../../helpers/check-tester.js'
-import { ACCT, RCP_FULL_ACCESS, aLevel, aRole, anEvidence, anOrg, doc, managedPolicy, unreadable, withRole } from '../../helpers/evidence-builders.js'
+import { ACCT, ORG_ID, RCP_FULL_ACCESS, aLevel, aRole, anEvidence, anOrg, doc, managedPolicy, unreadable, withRole } from '../../helpers/evidence-builders.js'
 import type { OrgPolicy } from '../../../src/evidence/types.js'
 
 const rcp = (id: string, ...stmts: Record<string, unknown>[]): OrgPolicy => ({ id, name: id, type: 'RESOURCE_CONTROL_POLICY', awsManaged: false, document: doc(...stmts) })
 const DENY_KMS = rcp('p-rcpkms', { Sid: 'DenyKmsOutsideOrg', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-someother' } } })
 const EFS = { resourceType: 'EFS', resourceArn: 'arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/fs-0123456789abcdef0' }
+const deputy = (org: string) => rcp('p-rcpdeputy', {
+  Sid: 'EnforceConfusedDeputyProtection', Effect: 'Deny', Principal: '*', Action: ['sts:*', 's3:*', 'kms:*'], Resource: '*',
+  Condition: { StringNotEqualsIfExists: { 'aws:SourceOrgID': org }, Null: { 'aws:SourceAccount': 'false' }, Bool: { 'aws:PrincipalIsAWSService': 'true' } },
+})
 const levels = (rcps: OrgPolicy[]) => ({ organization: anOrg([ACCT], { levels: { [ACCT]: [aLevel('r-ex12'), aLevel('ou-ex12-workload', undefined, rcps), aLevel(ACCT)] } }) })
 
 runCheckCases(t, check, [
@@ -20,7 +24,14 @@ runCheckCases(t, check, [
       aRole({ managed: [managedPolicy('AWSBackupServiceRolePolicyForBackup'), managedPolicy('AWSBackupServiceRolePolicyForS3Backup')] })),
     status: 'fail', code: 'RCP_DENIES', action: 's3:GetBucketVersioning', policy: { statement: 'NoS3' },
   },
-  { name: 'an EBS backup does not use the vault key: a KMS RCP does not touch it', evidence: anEvidence(levels([RCP_FULL_ACCESS, DENY_KMS])), status: 'pass', messageId: 'none-governed' },
+  { name: 'an EBS backup does not use the vault key: a KMS RCP does not touch it', evidence: anEvidence(levels([RCP_FULL_ACCESS, DENY_KMS])), status: 'pass', messageId: 'allowed' },
+  // AWS's confused-deputy RCP example: service principals may act only for sources of the organization.
+  {
+    name: 'confused-deputy RCP with another organization denies backup.amazonaws.com assuming the role', evidence: anEvidence(levels([RCP_FULL_ACCESS, deputy('o-exampleorg9')])),
+    status: 'fail', messageId: 'denies', code: 'RCP_DENIES', entity: 'job-role', policy: { kind: 'rcp', id: 'p-rcpdeputy', statement: 'EnforceConfusedDeputyProtection' },
+    action: 'sts:AssumeRole', resource: `arn:aws:iam::${ACCT}:role/service-role/AWSBackupDefaultServiceRole`, verdict: 'RCP_DENIES',
+  },
+  { name: 'confused-deputy RCP with the job\'s own organization', evidence: anEvidence(levels([RCP_FULL_ACCESS, deputy(ORG_ID)])), status: 'pass', messageId: 'allowed' },
   { name: 'an RCP on backup:* never applies (Backup does not support RCPs)', evidence: anEvidence(levels([RCP_FULL_ACCESS, rcp('p-rcpbackup', { Effect: 'Deny', Principal: '*', Action: 'backup:*', Resource: '*' })])), status: 'pass' },
   { name: 'RCPs unreadable → unknown', evidence: anEvidence({ organization: anOrg([ACCT], { levels: { [ACCT]: [{ ...aLevel('r-ex12'), rcps: unreadable('organizations:ListPoliciesForTarget') }] } }) }), status: 'unknown' },
 ])
