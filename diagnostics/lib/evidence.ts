@@ -56,10 +56,15 @@ const KEEPS_SOURCE_ENCRYPTION: ReadonlySet<ResourceFamily> = new Set<ResourceFam
   'EBS', 'EC2', 'RDS', 'RDS-CLUSTER', 'FSx', 'StorageGateway', 'Redshift',
 ])
 
+/** Whether the job's resource type keeps its source's encryption (EBS, RDS, ...: no independent AWS Backup encryption). */
+export function keepsSourceEncryption(job: JobEvidence): boolean {
+  const family = resourceFamilyOf(job)
+  return family !== null && KEEPS_SOURCE_ENCRYPTION.has(family)
+}
+
 /** Whether a backup job encrypts its recovery point with the target vault's key (unknown types: assumed so). */
 export function backupUsesVaultKey(job: JobEvidence): boolean {
-  const family = resourceFamilyOf(job)
-  return family === null || !KEEPS_SOURCE_ENCRYPTION.has(family)
+  return !keepsSourceEncryption(job)
 }
 
 /** How a KMS key takes part in the job, and which principal uses it (see docs/pipeline.md, "KMS"). */
