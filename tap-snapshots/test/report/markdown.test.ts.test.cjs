@@ -61,7 +61,7 @@ exports[`test/report/markdown.test.ts > TAP > cross-account KMS failure > must m
 | 9 | Target backup vault exists | ✅ pass | The target vault arn:aws:backup:us-east-1:222222222222:backup-vault:central-vault exists. |
 | 10 | Vault access policies allow the job role | ✅ pass | The vault access policies allow the job role (arn:aws:backup:us-east-1:111111111111:backup-vault:prod-vault, arn:aws:backup:us-east-1:222222222222:backup-vault:central-vault). |
 | 11 | Service control policies allow what the job needs | ✅ pass | The SCPs on the path of account 111111111111 allow every action the job needs. |
-| 12 | Resource control policies do not deny the job role | ✅ pass | No RCP denies the job role on the resources it uses (2 RCP-governed calls checked). |
+| 12 | Resource control policies do not deny the job role | ✅ pass | No RCP denies the job role on the resources it uses (3 RCP-governed calls checked). |
 | 13 | KMS keys the job uses are enabled | ✅ pass | Every KMS key the job uses is enabled (arn:aws:kms:us-east-1:111111111111:key/1a2b3c4d-1111-4a4a-8b8b-0c0c0c0c0c01, arn:aws:kms:us-east-1:222222222222:key/2b3c4d5e-2222-4b4b-9c9c-0d0d0d0d0d02). |
 | 14 | Recovery point of a cross-account copy is not encrypted with an AWS managed key | ✅ pass | The recovery point is encrypted with the customer managed key arn:aws:kms:us-east-1:111111111111:key/1a2b3c4d-1111-4a4a-8b8b-0c0c0c0c0c01, which can be shared. |
 | 15 | KMS key policies let the job's principals use the keys | ❌ fail | The key policy of arn:aws:kms:us-east-1:111111111111:key/1a2b3c4d-1111-4a4a-8b8b-0c0c0c0c0c01 does not let arn:aws:iam::222222222222:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup (service-linked-role, account 222222222222) use the key (kms:DescribeKey); add the statement below to the key policy. |
@@ -129,10 +129,10 @@ exports[`test/report/markdown.test.ts > TAP > partial evidence > must match snap
 | 9 | Target backup vault exists | ✅ pass | The target vault arn:aws:backup:us-east-1:111111111111:backup-vault:prod-vault exists. |
 | 10 | Vault access policies allow the job role | ✅ pass | The vault access policies allow the job role (arn:aws:backup:us-east-1:111111111111:backup-vault:prod-vault). |
 | 11 | Service control policies allow what the job needs | ❔ unknown | Could not be evaluated: SCPs attached to r-ex12 (path of 111111111111) could not be read (AccessDeniedException on organizations:ListPoliciesForTarget). |
-| 12 | Resource control policies do not deny the job role | ✅ pass | No RCP denies the job role on the resources it uses (2 RCP-governed calls checked). |
-| 13 | KMS keys the job uses are enabled | ✅ pass | Every KMS key the job uses is enabled (arn:aws:kms:us-east-1:111111111111:key/1a2b3c4d-1111-4a4a-8b8b-0c0c0c0c0c01). |
+| 12 | Resource control policies do not deny the job role | ✅ pass | No RCP denies the job role on the resources it uses (1 RCP-governed calls checked). |
+| 13 | KMS keys the job uses are enabled | ⏭️ skipped | Not applicable: the job uses no KMS key that could be read from its evidence. |
 | 14 | Recovery point of a cross-account copy is not encrypted with an AWS managed key | ⏭️ skipped | Not applicable to backup jobs. |
-| 15 | KMS key policies let the job's principals use the keys | ✅ pass | The key policies allow every principal that uses them (arn:aws:kms:us-east-1:111111111111:key/1a2b3c4d-1111-4a4a-8b8b-0c0c0c0c0c01). |
+| 15 | KMS key policies let the job's principals use the keys | ⏭️ skipped | Not evaluated: kms-key-state did not pass. |
 | 16 | AWSServiceRoleForBackup exists where the job needs it | ⏭️ skipped | Not applicable: this job does not use the service-linked role. |
 | 17 | Source and destination accounts are in the same organization | ⏭️ skipped | Not applicable to backup jobs. |
 | 18 | Cross-account backup is enabled in the organization | ⏭️ skipped | Not applicable to backup jobs. |
