@@ -67,7 +67,12 @@ export async function collectEvidence(ref: JobRef, ctx: AwsContext, opts: Collec
   const started = now()
   const scope = newScope(ctx.currentScope(), started + (opts.deadlineMs ?? 20_000))
   const flow = new Flow(ctx)
-  const evidence = await ctx.inScope(scope, () => collect(ref, flow))
+  let evidence: Evidence
+  try {
+    evidence = await ctx.inScope(scope, () => collect(ref, flow))
+  } finally {
+    await flow.close()
+  }
   evidence.stats = {
     awsCalls: scope.calls,
     criticalPathDepth: flow.maxDepth,

@@ -19,7 +19,31 @@ let flowSeq = 0
 export class Flow {
   readonly id = ++flowSeq
   maxDepth = 0
+  #closed = false
+  readonly #inflight = new Set<Promise<unknown>>()
   constructor(readonly ctx: AwsContext) {}
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /** Makes an AWS call part of this collection: close() waits for it. */
+  track<T>(p: Promise<T>): Promise<T> {
+    this.#inflight.add(p)
+    const done = () => { this.#inflight.delete(p) }
+    p.then(done, done)
+    return p
+  }
+
+  /**
+   * Ends the collection: no call starts after this (reads started early, such as the
+   * organization's, stop where they are), and the calls in flight are waited for, so a
+   * diagnosis leaves nothing running behind its answer.
+   */
+  async close(): Promise<void> {
+    this.#closed = true
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight])
+  }
 
   chain(): Chain {
     return new Chain(this, 0)
@@ -88,12 +112,14 @@ export class Chain {
 
   /** One AWS call with a client that may first need credentials. */
   async call<C, T>(meta: CallMeta, client: () => Promise<C>, send: (c: C) => Promise<T>): Promise<T> {
+    if (this.flow.closed) throw cancelled(meta)
     try {
       this.#reach(await this.flow.credentialsReady(meta.accountId, this))
     } catch {
       // The client() below fails the same way and reports it as this call's error.
     }
-    return this.run(async () => {
+    if (this.flow.closed) throw cancelled(meta)
+    return this.flow.track(this.run(async () => {
       const c = await client()
       return this.ctx.call(meta, async () => {
         const out = await send(c)
@@ -101,7 +127,7 @@ export class Chain {
         if (out === undefined || out === null) throw badResponse(meta, 'empty answer')
         return out
       })
-    })
+    }))
   }
 
   /**
@@ -183,6 +209,10 @@ export function plain(v: unknown): unknown {
 
 export function iso(d: Date | undefined | null): string | null {
   return d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : null
+}
+
+function cancelled(meta: CallMeta): AwsCallError {
+  return new AwsCallError({ errorName: 'Cancelled', errorClass: 'unknown', service: meta.service, operation: meta.operation, message: 'the diagnosis had already answered' })
 }
 
 export function badResponse(meta: { service: string; operation: string }, message: string): AwsCallError {

@@ -153,3 +153,23 @@ t.test('the service-linked role: its existence is read, not its AWS-defined poli
   t.same(m.iam.commandCalls(ListAttachedRolePoliciesCommand).map((c) => (c.args[0].input as { RoleName: string }).RoleName), ['BackupRole'])
   t.same(m.iam.commandCalls(ListRolePoliciesCommand).map((c) => (c.args[0].input as { RoleName: string }).RoleName), ['BackupRole'])
 })
+
+t.test('a job that is not found leaves no AWS call running behind the answer', async (t) => {
+  m.backup.on(DescribeBackupJobCommand).rejects(nf())
+  m.org.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-abc1234567', MasterAccountId: OWN } })
+  // The organization read started beside the describes is slower than they are.
+  let inflight = 0
+  m.org.on(ListParentsCommand).callsFake(async () => {
+    inflight++
+    await new Promise((r) => setTimeout(r, 40))
+    inflight--
+    return { Parents: [{ Id: 'ou-ab12-prod0000', Type: 'ORGANIZATIONAL_UNIT' }] }
+  })
+  m.org.on(ListPoliciesForTargetCommand).resolves({ Policies: [] })
+  await t.rejects(collectEvidence({ jobId: ID, accountId: JOB }, testContext()), { code: 'JOB_NOT_FOUND' })
+  t.equal(inflight, 0, 'what was in flight has settled when the answer is given')
+  const hops = m.org.commandCalls(ListParentsCommand).length
+  await new Promise((r) => setTimeout(r, 120))
+  t.equal(m.org.commandCalls(ListParentsCommand).length, hops, 'no further hop starts after the answer')
+  t.equal(hops, 1)
+})
