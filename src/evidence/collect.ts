@@ -348,10 +348,11 @@ class OrgReader {
     if (!this.#accounts.has(accountId)) this.#accounts.set(accountId, this.#read(from.fork(), accountId))
   }
 
-  #settingsOf(mgmt: string): Promise<Evidence['backupSettings']> {
+  /** The organization's Backup settings, read once; `from` is the chain that learnt `mgmt` (for the depth). */
+  #settingsOf(mgmt: string, from: Chain): Promise<Evidence['backupSettings']> {
     let p = this.#settings.get(mgmt)
     if (p === undefined) {
-      p = readGlobalSettings(this.chain.fork(), mgmt, this.region)
+      p = readGlobalSettings(from.fork(), mgmt, this.region)
       this.#settings.set(mgmt, p)
     }
     return p
@@ -362,7 +363,7 @@ class OrgReader {
     if (this.own !== null) {
       viaOwn = await describeOrganization(c, this.own)
       if (viaOwn.state === 'read') {
-        void this.#settingsOf(viaOwn.value.managementAccountId)
+        void this.#settingsOf(viaOwn.value.managementAccountId, c)
         const acct = await readAccountOrg(c, viaOwn.value.managementAccountId, accountId)
         if (acct.state !== 'absent' || accountId === this.own) return { d: viaOwn, acct }
       } else if (accountId === this.own) {
@@ -375,7 +376,7 @@ class OrgReader {
     if (viaOwn?.state === 'read' && viaOwn.value.id === d.value.id) {
       return { d, acct: absent(`account ${accountId} is not a member of organization ${d.value.id}`) }
     }
-    void this.#settingsOf(d.value.managementAccountId)
+    void this.#settingsOf(d.value.managementAccountId, c)
     return { d, acct: await readAccountOrg(c, d.value.managementAccountId, accountId) }
   }
 
@@ -404,7 +405,7 @@ class OrgReader {
     const { id, managementAccountId: mgmt } = job.d.value
     if (othersGuessP !== undefined && guess !== mgmt) await othersGuessP
     const [settings, accounts] = await Promise.all([
-      this.#settingsOf(mgmt),
+      this.#settingsOf(mgmt, from),
       othersGuessP !== undefined && guess === mgmt ? othersGuessP : readOthers(mgmt),
     ])
     const byAccount: Record<string, Item<AccountOrgEvidence>> = {

@@ -9,6 +9,7 @@ import {
   AccessDeniedException, AWSOrganizationsNotInUseException, ChildNotFoundException, DescribeAccountCommand, DescribeOrganizationCommand,
   ListParentsCommand, ListPoliciesForTargetCommand,
 } from '@aws-sdk/client-organizations'
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts'
 import { collectEvidence, evidenceGaps } from '../../src/evidence/index.js'
 import { awsMocks, testContext, enc, TRUST, ALLOW_ALL, DEST, JOB, OWN, REGION } from './mocks.js'
 
@@ -172,4 +173,18 @@ t.test('a job that is not found leaves no AWS call running behind the answer', a
   await new Promise((r) => setTimeout(r, 120))
   t.equal(m.org.commandCalls(ListParentsCommand).length, hops, 'no further hop starts after the answer')
   t.equal(hops, 1)
+})
+
+t.test('the service in the job account, the management account elsewhere: the AssumeRole there is on the org path', async (t) => {
+  m.sts.on(GetCallerIdentityCommand).resolves({ Account: JOB, Arn: `arn:aws:iam::${JOB}:role/doctor`, UserId: 'AROA' })
+  m.org.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-abc1234567', MasterAccountId: OWN } })
+  m.org.on(ListParentsCommand).callsFake((i: { ChildId: string }) => ({ Parents: [i.ChildId === JOB ? { Id: 'ou-ab12-prod0000', Type: 'ORGANIZATIONAL_UNIT' } : { Id: 'r-ab12', Type: 'ROOT' }] }))
+  m.org.on(ListPoliciesForTargetCommand).resolves({ Policies: [] })
+  m.backup.on(DescribeGlobalSettingsCommand).resolves({ GlobalSettings: { isCrossAccountBackupEnabled: 'true' } })
+  const e = await collectEvidence({ jobId: ID, accountId: JOB, jobType: 'backup' }, testContext())
+  t.match(e.organization, { state: 'read', value: { managementAccountId: OWN } })
+  t.same(m.sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn), [`arn:aws:iam::${OWN}:role/BackupDoctorReadOnly`])
+  // identity → DescribeOrganization → AssumeRole(management) → ListParents ×2 → the root's lists;
+  // whichever read learns the management account first pays the AssumeRole, in depth too.
+  t.equal(e.stats.criticalPathDepth, 6)
 })
