@@ -168,10 +168,11 @@ async function handle(state: SandboxServerState, req: IncomingMessage, res: Serv
   }
   // A call answers `delay` ms after it arrived, the sandbox's own handling included: the
   // latency models AWS's whole round trip, not a wait added on top of our processing.
-  // Timers count in whole milliseconds from a loop clock that may lag: re-check, never answer early.
-  for (let left = delay - (performance.now() - started); left > 0; left = delay - (performance.now() - started)) {
-    await sleep(Math.ceil(left))
-  }
+  // Timers count whole milliseconds on a loop clock that may lag: sleep to within a millisecond,
+  // then finish on the event loop's check phase, so the answer is neither early nor a timer tick late.
+  const left = () => delay - (performance.now() - started)
+  while (left() > 1) await sleep(Math.max(1, Math.floor(left() - 1)))
+  while (left() > 0) await new Promise<void>((resolve) => setImmediate(resolve))
   entry.status = reply.status
   if (reply.errorCode !== undefined) entry.errorCode = reply.errorCode
   if (!res.destroyed) {
