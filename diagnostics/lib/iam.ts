@@ -41,7 +41,7 @@ export function orgId(evidence: Evidence): string | null {
  * The organization an account belongs to, as the org condition keys carry it
  * (aws:PrincipalOrgID for a principal of the account, aws:ResourceOrgID for a
  * resource it owns): the organization's id unless the evidence says the account
- * is not a member (DescribeAccount answered AccountNotFound). AWS sets neither key
+ * is not a member (ListParents on it answered ChildNotFoundException). AWS sets neither key
  * for an account outside any organization (IAM User Guide, "AWS global condition
  * context keys").
  */
