@@ -2,14 +2,14 @@
  * collectEvidence(): everything a diagnosis reads, gathered before any check
  * runs (STYLE.md convention 1), along the real dependencies and in parallel:
  *
- *   identity ─▶ job ─┬─▶ role (GetRole ∥ ListRolePolicies ∥ ListAttachedRolePolicies) ─▶ documents
- *                    ├─▶ source vault ∥ access policy ─▶ key
- *                    ├─▶ destination vault (copy, destination account/region) ─▶ key
- *                    ├─▶ recovery point (copy/restore) ─▶ key;  restore metadata ─▶ instance profile role
- *                    ├─▶ DescribeOrganization ─▶ membership ∥ ListParents hops; each level ─▶ SCPs ∥ RCPs ─▶ documents
- *                    │                         └▶ Backup global settings (management account)
- *                    ├─▶ AWSServiceRoleForBackup (job account; copy destination account)
- *                    └─▶ DecodeAuthorizationMessage ─▶ roles the message says were passed
+ *   identity ─┬─▶ DescribeOrganization (own credentials) ─▶ the job account's path: ListParents hops,
+ *             │        each level ─▶ SCPs ∥ RCPs ─▶ documents; Backup global settings (management account)
+ *             └─▶ job ─┬─▶ destination vault (copy, destination account/region) ─▶ key; its org path
+ *                      ├─▶ DecodeAuthorizationMessage ─▶ roles the message says were passed
+ *                      ├─▶ role (GetRole ∥ ListRolePolicies ∥ ListAttachedRolePolicies) ─▶ documents
+ *                      ├─▶ source vault ∥ access policy ─▶ key
+ *                      ├─▶ recovery point (copy/restore) ─▶ key;  restore metadata ─▶ instance profile role
+ *                      └─▶ AWSServiceRoleForBackup (job account; copy destination account)
  *
  * Only the job decides whether there is a diagnosis at all: it throws AppError
  * when the job cannot be had (not found, throttled, timed out, unusable answer,
@@ -203,7 +203,7 @@ async function collectAround(c: Chain, job: JobEvidence, request: Evidence['requ
 
   // Branches are started longest expected chain first: calls leave (and their answers come back)
   // in the order they are made, so the calls that later ones wait on go out first.
-  // 3. A copy's destination vault, in the destination account and region.
+  // 1. A copy's destination vault, in the destination account and region.
   const fdv = branch()
   const destVaultP: Promise<Item<VaultEvidence>> = job.type !== 'copy'
     ? Promise.resolve(notCollected('only copy jobs have a destination vault'))
@@ -211,10 +211,11 @@ async function collectAround(c: Chain, job: JobEvidence, request: Evidence['requ
       ? Promise.resolve(notCollected('the copy job names no valid destination vault ARN'))
       : vaultThenKey(fdv, readVault(fdv, dest.accountId, dest.region, dest.name))
 
-  // 5. Organization, membership and policies of every involved account; Backup global settings.
+  // 2. Organization, membership and policies of every involved account (the job account's read
+  //    started before the job was found); Backup global settings.
   const orgP = orgs.evidence(branch(), acct, involved)
 
-  // 7. Encoded authorization messages, and the roles they say were to be passed.
+  // 3. Encoded authorization messages, and the roles they say were to be passed.
   const fm = branch()
   const messagesP: Promise<DecodedAuthorizationMessage[]> = decodeMessages(fm, acct, region, job.statusMessage).then((ms) => {
     for (const arn of passRoleTargets(ms)) {
@@ -224,17 +225,17 @@ async function collectAround(c: Chain, job: JobEvidence, request: Evidence['requ
     return ms
   })
 
-  // 1. The job role, and when it is the default role, the information to tell a wrong path from a missing role.
+  // 4. The job role, and when it is the default role, the information to tell a wrong path from a missing role.
   const rolesP = readJobRoles(branch(), job)
 
-  // 2. The job's vault: backup target, copy source, the restored recovery point's vault.
+  // 5. The job's vault: backup target, copy source, the restored recovery point's vault.
   const srcVaultRef = parseVaultArn(job.backupVaultArn) ?? (job.backupVaultName ? { accountId: acct, region, name: job.backupVaultName } : null)
   const fsv = branch()
   const sourceVaultP: Promise<Item<VaultEvidence>> = srcVaultRef
     ? vaultThenKey(fsv, readVault(fsv, srcVaultRef.accountId, srcVaultRef.region, srcVaultRef.name))
     : Promise.resolve(notCollected(job.type === 'restore' ? 'the restore job names no backup vault' : 'the job names no backup vault'))
 
-  // 4. The recovery point being copied or restored, and a restore's metadata.
+  // 6. The recovery point being copied or restored, and a restore's metadata.
   const frp = branch()
   const rpWhere = srcVaultRef !== null && job.recoveryPointArn !== null && job.type !== 'backup' ? { ...srcVaultRef, arn: job.recoveryPointArn } : null
   const recoveryPointP: Promise<Item<RecoveryPointEvidence>> = job.type === 'backup'
@@ -257,7 +258,7 @@ async function collectAround(c: Chain, job: JobEvidence, request: Evidence['requ
         return m
       })
 
-  // 6. The service-linked role in each account that needs it.
+  // 7. The service-linked role in each account that needs it.
   const slrForks = involved.map(() => branch())
   // Its existence is what the checks need: AWS defines its permissions, so its policies are not read.
   const slrP = Promise.all(involved.map((a, i) => readRole(slrForks[i]!, a, SERVICE_LINKED_ROLE_NAME, { policies: false })))
