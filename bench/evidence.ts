@@ -9,6 +9,7 @@
  *   BENCH_LATENCY_MS (25)  sandbox latency per call
  *   BENCH_RUNS (9)         timed collections per mode; the median is printed, with min–max
  *   BENCH_WARMUP (30)      untimed collections per case first
+ *   BENCH_CASES            comma-separated name prefixes of the cases to run (default: all)
  * Prints figures; asserts nothing.
  *
  * The sandbox runs in its own process (dist/src/cli/sandbox.js), as AWS would:
@@ -224,7 +225,8 @@ async function measure(c: Case): Promise<{ modes: Mode[]; burst: { calls: number
 
 const pad = (s: string | number, n: number) => String(s).padStart(n)
 console.log(`latency per AWS call: ${LATENCY} ms (sandbox in its own process); ${RUNS} runs per mode after ${WARMUP} warm-up collections per case; median (min-max)`)
-for (const c of cases) {
+const only = process.env.BENCH_CASES?.split(',')
+for (const c of cases.filter((x) => only === undefined || only.some((o) => x.name.startsWith(o)))) {
   const { modes, burst } = await measure(c)
   console.log(`\n${c.name}  (${c.job.type} job ${c.job.id})`)
   console.log(`${'mode'.padEnd(30)}${pad('calls', 6)}${pad('depth', 6)}${pad('wall ms', 9)}${pad('(min-max)', 12)}${pad('wall/lat', 9)}${pad('wall/floor', 11)}${pad('cpu ms', 8)}`)
