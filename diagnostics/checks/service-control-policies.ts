@@ -4,12 +4,15 @@
  * SCP must allow the action and none may deny it ("Service control policies",
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html;
  * SCPs do not restrict service-linked roles nor the management account).
+ * The job role's KMS calls on the keys it uses are judged here too (lib/job-actions.ts
+ * `jobRoleKeyCalls`): key policies do not lift an SCP, and KMS authorizes calls a
+ * service makes for the role with the role's permissions.
  * Fail: a Deny → SCP_DENIES (SCP id + Sid); a level where nothing allows →
  * SCP_NOT_ALLOWED (the policies attached at that level).
  */
 import { defineCheck } from '../define-check.js'
 import { isManagementAccount, orgLevels, roleCall, votes } from '../lib/iam.js'
-import { jobRoleActions } from '../lib/job-actions.js'
+import { jobRoleActions, jobRoleKeyCalls } from '../lib/job-actions.js'
 import { valueOf } from '../lib/evidence.js'
 import { removeStatement } from '../lib/snippets.js'
 
@@ -37,8 +40,12 @@ export default defineCheck({
     const roleArn = job.iamRoleArn ?? valueOf(evidence.jobRole)?.arn
     const levels = orgLevels(evidence, job.accountId, 'scps')
     if (!levels || !roleArn) return { status: 'warn', messageId: 'path-unknown', data: { accountId: job.accountId } }
-    for (const need of jobRoleActions(job, hint)) {
-      const req = roleCall(evidence, job, roleArn, need.action, need.resource)
+    const needs: { action: string; resource: string; kmsViaService?: string }[] = [
+      ...jobRoleActions(job, hint),
+      ...jobRoleKeyCalls(evidence, job, hint),
+    ]
+    for (const need of needs) {
+      const req = roleCall(evidence, job, roleArn, need.action, need.resource, need.kmsViaService ? { kmsViaService: need.kmsViaService } : {})
       for (const level of levels) {
         const v = votes(level.policies, req, level.levelId)
         const deny = v.denies[0]

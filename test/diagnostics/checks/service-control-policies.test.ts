@@ -1,7 +1,7 @@
 import t from 'tap'
 import check from '../../../diagnostics/checks/service-control-policies.js'
 import { runCheckCases } from '../../helpers/check-tester.js'
-import { ACCT, DEST, FULL_ACCESS, aCopyEvidence, aLevel, absent, anEvidence, anOrg, doc, read, unreadable } from '../../helpers/evidence-builders.js'
+import { ACCT, DEST, FULL_ACCESS, KEY_ID, REGION, aCopyEvidence, aLevel, absent, anEvidence, anOrg, doc, keyArn, read, unreadable } from '../../helpers/evidence-builders.js'
 import type { OrgPolicy } from '../../../src/evidence/types.js'
 
 const scp = (id: string, ...stmts: Record<string, unknown>[]): OrgPolicy => ({ id, name: id, type: 'SERVICE_CONTROL_POLICY', awsManaged: false, document: doc(...stmts) })
@@ -14,6 +14,13 @@ const perimeterCopy = (destMember: boolean) => {
   if (!destMember && org.state === 'read') org.value.accounts[DEST] = absent('AccountNotFoundException')
   return aCopyEvidence({ organization: org })
 }
+
+// An SCP that keeps KMS key use to security roles: the job role's KMS calls (through a service or not) are refused.
+const KMS_GUARD = scp('p-kmsguard01', { Sid: 'DenyKmsUseOutsideSecurity', Effect: 'Deny', Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey'], Resource: '*', Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/security-*' } } })
+const kmsGuarded = { organization: anOrg([ACCT, DEST], { levels: { [ACCT]: [aLevel('r-ex12'), aLevel('ou-ex12-workload', [FULL_ACCESS, KMS_GUARD]), aLevel(ACCT)] } }) }
+const RDS = `arn:aws:rds:${REGION}:${ACCT}:db:orders-db`
+// ABK-011 (AWS Backup troubleshooting guide): RDS refuses the source snapshot's key to the job role.
+const RDS_KEY_TEXT = 'The source snapshot KMS key does not exist, is not enabled or you do not have permissions to access it.'
 
 runCheckCases(t, check, [
   { name: 'FullAWSAccess everywhere', evidence: anEvidence(), status: 'pass', messageId: 'allowed' },
@@ -30,6 +37,26 @@ runCheckCases(t, check, [
   {
     name: 'data-perimeter SCP: the copy target account is not a member', evidence: perimeterCopy(false),
     status: 'fail', messageId: 'denies', code: 'SCP_DENIES', policy: { kind: 'scp', id: 'p-perimeter01', statement: 'DenyCopyOutsideOrg' }, action: 'backup:CopyIntoBackupVault',
+  },
+  {
+    name: 'KMS guard SCP, RDS backup refused its source key (the key is not in the evidence)', evidence: anEvidence(kmsGuarded, { resourceType: 'RDS', resourceArn: RDS, statusMessage: RDS_KEY_TEXT }),
+    status: 'fail', messageId: 'denies', code: 'SCP_DENIES', entity: 'job-role', policy: { kind: 'scp', id: 'p-kmsguard01', statement: 'DenyKmsUseOutsideSecurity' },
+    action: 'kms:DescribeKey', resource: `arn:aws:kms:${REGION}:${ACCT}:key/*`, verdict: 'SCP_DENIES',
+  },
+  // Nothing says this RDS backup uses a KMS key (it may be unencrypted): the guard is not judged.
+  { name: 'KMS guard SCP, RDS backup with no key in evidence or message', evidence: anEvidence(kmsGuarded, { resourceType: 'RDS', resourceArn: RDS }), status: 'pass', messageId: 'allowed' },
+  {
+    name: 'KMS guard SCP, copy of a recovery point encrypted with a customer managed key', evidence: aCopyEvidence(kmsGuarded),
+    status: 'fail', messageId: 'denies', code: 'SCP_DENIES', policy: { kind: 'scp', id: 'p-kmsguard01', statement: 'DenyKmsUseOutsideSecurity' },
+    action: 'kms:DescribeKey', resource: keyArn(KEY_ID), verdict: 'SCP_DENIES',
+  },
+  {
+    name: 'IAM text names kms:Decrypt denied by an SCP',
+    evidence: anEvidence(kmsGuarded, {
+      resourceType: 'RDS', resourceArn: RDS,
+      statusMessage: `User: arn:aws:sts::${ACCT}:assumed-role/AWSBackupDefaultServiceRole/AWSBackup-AWSBackupDefaultServiceRole is not authorized to perform: kms:Decrypt on resource: ${keyArn('9f8e7d6c-5555-4a4a-8b8b-0c0c0c0c0c09')} with an explicit deny in a service control policy`,
+    }),
+    status: 'fail', messageId: 'denies', code: 'SCP_DENIES', action: 'kms:Decrypt', resource: keyArn('9f8e7d6c-5555-4a4a-8b8b-0c0c0c0c0c09'), verdict: 'SCP_DENIES',
   },
   { name: 'SCPs unreadable → unknown', evidence: withLevels([aLevel('r-ex12'), { ...aLevel('ou-ex12-produnit'), scps: unreadable('organizations:ListPoliciesForTarget', 'AccessDeniedException') }, aLevel(ACCT)]), status: 'unknown', data: { call: 'organizations:ListPoliciesForTarget' } },
   { name: 'not in an organization', evidence: anEvidence({ organization: absent('AWSOrganizationsNotInUseException') }), status: 'skipped' },
