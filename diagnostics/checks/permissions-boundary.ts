@@ -3,13 +3,20 @@
  * allow the job: with a boundary, an action is allowed only when both the
  * identity policy and the boundary allow it ("Permissions boundaries for IAM
  * entities", https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+ * The job role's KMS calls on the keys it uses (lib/job-actions.ts `jobRoleKeyCalls`)
+ * are judged too, with the key policy when it was read: a key-policy grant that
+ * names the role ARN is still limited by the boundary (same page, "resource-based
+ * policies": only grants to a role session ARN or an IAM user escape it), so a
+ * boundary without kms actions blocks the job even where the key policy lets the
+ * role in by name.
  * Fail → PERMISSION_BOUNDARY_BLOCKS with policy.id = the boundary's ARN
  * (statement: the Deny, or null when nothing allows). Pass when there is no boundary.
  */
-import { defineCheck } from '../define-check.js'
-import { boundaryInput, identityInputs, roleCall, votes } from '../lib/iam.js'
-import { jobRoleActions } from '../lib/job-actions.js'
-import { valueOf } from '../lib/evidence.js'
+import { defineCheck, type CheckResult } from '../define-check.js'
+import { evaluate, tryParsePolicy } from '../../src/policy/index.js'
+import { boundaryInput, identityInputs, policyInput, roleCall, votes } from '../lib/iam.js'
+import { jobRoleActions, jobRoleKeyCalls } from '../lib/job-actions.js'
+import { lookupKey, valueOf } from '../lib/evidence.js'
 import { allowStatement, removeStatement } from '../lib/snippets.js'
 
 export default defineCheck({
@@ -37,16 +44,30 @@ export default defineCheck({
       const req = roleCall(evidence, job, role.arn, need.action, need.resource)
       const b = votes([boundary], req)
       const deny = b.denies[0]
-      const cause = { code: 'PERMISSION_BOUNDARY_BLOCKS', entity: 'job-role', action: need.action, resource: need.resource } as const
-      if (deny) {
-        return {
-          status: 'fail', messageId: 'explicit-deny', data: { boundaryArn: boundary.id, statement: deny.statement, action: need.action },
-          cause: { ...cause, policy: { kind: 'boundary', id: boundary.id, statement: deny.statement } },
-          remediation: { steps: [`Remove or narrow statement ${deny.statement} of the boundary ${boundary.id}.`], policySnippet: removeStatement(deny, boundary.document) },
-        }
-      }
+      if (deny) return explicitDeny(boundary.id, deny.statement, need.action, need.resource, removeStatement(deny, boundary.document))
       // The boundary is the cause only for actions the identity policies allow (else identity-policies fails first).
       if (b.allows.length === 0 && b.missingContextKeys.length === 0 && votes(identity, req).allows.length > 0) blocked.push(need)
+    }
+    const parsedIdentity = identity.filter((p) => tryParsePolicy(p).ok)
+    for (const call of jobRoleKeyCalls(evidence, job, hint)) {
+      const req = roleCall(evidence, job, role.arn, call.action, call.resource, { kmsViaService: call.kmsViaService })
+      const item = lookupKey(evidence, call.resource)
+      const key = item ? valueOf(item) : null
+      const keyPolicy = key && key.policy.state === 'read' ? policyInput('kms-key', key.arn, key.policy.value) : null
+      if (keyPolicy === null) {
+        // The key policy is out of sight (an RDS instance's key, a key named by the message): the identity side must allow.
+        const b = votes([boundary], req)
+        const deny = b.denies[0]
+        if (deny) return explicitDeny(boundary.id, deny.statement, call.action, call.resource, removeStatement(deny, boundary.document))
+        if (b.allows.length === 0 && b.missingContextKeys.length === 0 && votes(identity, req).allows.length > 0) blocked.push(call)
+        continue
+      }
+      const r = evaluate(req, { identity: parsedIdentity, boundary, resourcePolicy: keyPolicy })
+      if (r.decision === 'allowed' || r.decidedBy !== 'boundary' || r.missingContextKeys.length > 0) continue
+      if (r.decision === 'explicit-deny' && r.decidingStatement) {
+        return explicitDeny(boundary.id, r.decidingStatement.statement, call.action, call.resource, removeStatement(r.decidingStatement, boundary.document))
+      }
+      blocked.push(call)
     }
     if (blocked.length === 0) return { status: 'pass', messageId: 'allows', data: { boundaryArn: boundary.id } }
     const first = blocked[0]!
@@ -61,3 +82,11 @@ export default defineCheck({
     }
   },
 })
+
+function explicitDeny(boundaryArn: string, statement: string, action: string, resource: string, policySnippet: ReturnType<typeof removeStatement>): CheckResult<'no-boundary' | 'allows' | 'explicit-deny' | 'not-allowed'> {
+  return {
+    status: 'fail', messageId: 'explicit-deny', data: { boundaryArn, statement, action },
+    cause: { code: 'PERMISSION_BOUNDARY_BLOCKS', entity: 'job-role', policy: { kind: 'boundary', id: boundaryArn, statement }, action, resource },
+    remediation: { steps: [`Remove or narrow statement ${statement} of the boundary ${boundaryArn}.`], policySnippet },
+  }
+}
