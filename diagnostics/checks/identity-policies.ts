@@ -7,11 +7,14 @@
  * Fail: explicit deny → IDENTITY_POLICY_EXPLICIT_DENY (policy + Sid); nothing
  * allows → IDENTITY_POLICY_MISSING_PERMISSION, or S3_BACKUP_POLICY_NOT_ATTACHED
  * for an S3 job whose role lacks the S3 managed policy (seeds/002: the default
- * role's policies exclude S3).
+ * role's policies exclude S3). The job role's KMS calls on the keys it uses
+ * (lib/job-actions.ts `jobRoleKeyCalls`) are judged for explicit denies only: an
+ * identity Deny overrides any key policy, even one naming the role, while a
+ * missing Allow may be supplied by the key policy (kms-key-policy judges that).
  */
 import { defineCheck } from '../define-check.js'
 import { identityInputs, roleCall, votes } from '../lib/iam.js'
-import { jobRoleActions, type NeededAction } from '../lib/job-actions.js'
+import { jobRoleActions, jobRoleKeyCalls, type NeededAction } from '../lib/job-actions.js'
 import { attachedPolicyArns, resourceFamilyOf, valueOf } from '../lib/evidence.js'
 import { MANAGED_POLICY_ARNS, managedPoliciesFor } from '../required-actions.js'
 import { allowStatement, attachManagedPolicy, removeStatement } from '../lib/snippets.js'
@@ -64,6 +67,19 @@ export default defineCheck({
       if (v.allows.length === 0 && !alternativeAllowed) {
         if (v.missingContextKeys.length > 0) undecided.push({ action: need.action, keys: v.missingContextKeys })
         else missing.push(need)
+      }
+    }
+    for (const call of jobRoleKeyCalls(evidence, job, hint)) {
+      const deny = votes(policies, roleCall(evidence, job, role.arn, call.action, call.resource, { kmsViaService: call.kmsViaService })).denies[0]
+      if (!deny) continue
+      return {
+        status: 'fail', messageId: 'explicit-deny',
+        data: { ...data0, action: call.action, resource: call.resource, policyId: deny.policyId, statement: deny.statement },
+        cause: { code: 'IDENTITY_POLICY_EXPLICIT_DENY', entity: 'job-role', policy: { kind: 'identity', id: deny.policyId, statement: deny.statement }, action: call.action, resource: call.resource },
+        remediation: {
+          steps: [`Remove statement ${deny.statement} from ${deny.policyId}, or exempt the keys AWS Backup uses (${call.resource}) from it.`],
+          policySnippet: removeStatement(deny, policies.find((p) => p.id === deny.policyId)?.document),
+        },
       }
     }
     if (missing.length === 0 && undecided.length > 0) {

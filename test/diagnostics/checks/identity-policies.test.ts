@@ -1,7 +1,8 @@
 import t from 'tap'
 import check from '../../../diagnostics/checks/identity-policies.js'
 import { runCheckCases } from '../../helpers/check-tester.js'
-import { ACCT, VOLUME, aRole, allow, anEvidence, deny, doc, managedPolicy, unreadable, withRole, read } from '../../helpers/evidence-builders.js'
+import { ACCT, KEY_ID, REGION, VOLUME, aKey, aRole, allow, anEvidence, deny, doc, keyArn, managedPolicy, unreadable, withRole, read } from '../../helpers/evidence-builders.js'
+import type { JobEvidence } from '../../../src/evidence/types.js'
 
 const ROLE = `arn:aws:iam::${ACCT}:role/BackupRole-Ebs`
 const ebsRole = (...stmts: Record<string, unknown>[]) => withRole(anEvidence(), aRole({ name: 'BackupRole-Ebs', inline: { 'ebs-backup': doc(...stmts) } }))
@@ -14,7 +15,30 @@ const unreadableInline = (() => {
   return withRole(e, { ...role, inlinePolicies: unreadable('iam:ListRolePolicies') })
 })()
 
+// A guardrail inline policy on a role that otherwise has the backup managed policy: no KMS grants anywhere.
+const KMS_GUARD = doc({ Sid: 'NoKmsGrants', ...deny(['kms:CreateGrant', 'kms:Decrypt']) })
+const guardedRole = (job: Partial<JobEvidence>, extra: Parameters<typeof anEvidence>[0] = {}) =>
+  withRole(anEvidence(extra, job), aRole({ name: 'BackupRole-Guarded', managed: [managedPolicy('AWSBackupServiceRolePolicyForBackup')], inline: { guardrails: KMS_GUARD } }))
+const RDS_JOB = { resourceType: 'RDS', resourceArn: `arn:aws:rds:${REGION}:${ACCT}:db:orders-db` }
+// ABK-011 (AWS Backup troubleshooting guide): RDS refused the source snapshot's key to the job role.
+const RDS_KEY_TEXT = 'The source snapshot KMS key does not exist, is not enabled or you do not have permissions to access it.'
+const EFS_JOB = { resourceType: 'EFS', resourceArn: `arn:aws:elasticfilesystem:${REGION}:${ACCT}:file-system/fs-0123456789abcdef0` }
+// The vault key's policy names the role itself: a key-policy grant, which an identity Deny still overrides.
+const keyNamingRole = aKey({ policy: read(doc({ Sid: 'AllowBackupRole', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:role/BackupRole-Guarded` }, Action: 'kms:*', Resource: '*' })) })
+
 runCheckCases(t, check, [
+  {
+    name: 'identity deny on KMS, RDS backup refused its source key (key not in the evidence)', evidence: guardedRole({ ...RDS_JOB, statusMessage: RDS_KEY_TEXT }),
+    status: 'fail', messageId: 'explicit-deny', code: 'IDENTITY_POLICY_EXPLICIT_DENY', policy: { kind: 'identity', id: 'guardrails', statement: 'NoKmsGrants' },
+    action: 'kms:CreateGrant', resource: `arn:aws:kms:${REGION}:${ACCT}:key/*`, verdict: 'IDENTITY_POLICY_EXPLICIT_DENY',
+  },
+  // Nothing says this RDS backup uses a key: the guardrail is not judged.
+  { name: 'identity deny on KMS, RDS backup, no key in evidence or message', evidence: guardedRole(RDS_JOB), status: 'pass', messageId: 'allowed' },
+  {
+    name: 'identity deny on KMS, the vault key policy names the role', evidence: guardedRole(EFS_JOB, { keys: { [keyArn(KEY_ID)]: read(keyNamingRole) } }),
+    status: 'fail', messageId: 'explicit-deny', code: 'IDENTITY_POLICY_EXPLICIT_DENY', policy: { kind: 'identity', id: 'guardrails', statement: 'NoKmsGrants' },
+    action: 'kms:CreateGrant', resource: keyArn(KEY_ID), verdict: 'IDENTITY_POLICY_EXPLICIT_DENY',
+  },
   { name: 'default role allows an EBS backup', evidence: anEvidence(), status: 'pass', messageId: 'allowed', data: { count: 4 } },
   { name: 'inline policy with every action', evidence: ebsRole(allow(ALL_EBS)), status: 'pass', messageId: 'allowed' },
   {
