@@ -14,9 +14,9 @@
 import { defineCheck } from '../define-check.js'
 import { buildTrustRequest, rcpAppliesTo } from '../../src/policy/index.js'
 import type { EvalRequest } from '../../src/policy/index.js'
-import { kmsViaServiceFor, orgId, orgLevels, roleCall, votes } from '../lib/iam.js'
-import { jobRoleActions } from '../lib/job-actions.js'
-import { arnAccount, isAwsManagedKey, keyUses, valueOf } from '../lib/evidence.js'
+import { orgId, orgLevels, roleCall, votes } from '../lib/iam.js'
+import { jobRoleActions, jobRoleKeyCalls } from '../lib/job-actions.js'
+import { arnAccount, isAwsManagedKey, lookupKey, valueOf } from '../lib/evidence.js'
 import { removeStatement } from '../lib/snippets.js'
 
 export default defineCheck({
@@ -45,10 +45,12 @@ export default defineCheck({
     calls.push(...jobRoleActions(job, hint)
       .filter((n) => rcpAppliesTo(n.action))
       .map((n) => ({ action: n.action, resource: n.resource })))
-    for (const use of keyUses(evidence, job)) {
-      const key = use.key ? valueOf(use.key) : null
-      if (use.role === 'destination-vault' || (key && isAwsManagedKey(key))) continue
-      for (const action of ['kms:DescribeKey', 'kms:CreateGrant']) calls.push({ action, resource: use.keyArn, kmsViaService: kmsViaServiceFor(job) })
+    // The job role's KMS calls (lib/job-actions.ts): the keys it uses, or the key the status message says it was refused.
+    for (const call of jobRoleKeyCalls(evidence, job, hint)) {
+      const item = lookupKey(evidence, call.resource)
+      const key = item ? valueOf(item) : null
+      if (key && isAwsManagedKey(key)) continue
+      calls.push({ action: call.action, resource: call.resource, kmsViaService: call.kmsViaService })
     }
     for (const call of calls) {
       const account = arnAccount(call.resource) ?? job.accountId

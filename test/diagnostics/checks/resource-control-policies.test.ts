@@ -13,7 +13,18 @@ const deputy = (org: string) => rcp('p-rcpdeputy', {
 })
 const levels = (rcps: OrgPolicy[]) => ({ organization: anOrg([ACCT], { levels: { [ACCT]: [aLevel('r-ex12'), aLevel('ou-ex12-workload', undefined, rcps), aLevel(ACCT)] } }) })
 
+const RDS = { resourceType: 'RDS', resourceArn: `arn:aws:rds:us-east-1:${ACCT}:db:orders-db` }
+// ABK-011 (AWS Backup troubleshooting guide): RDS refused the source snapshot's key to the job role; that key is not in the evidence.
+const RDS_KEY_TEXT = 'The source snapshot KMS key does not exist, is not enabled or you do not have permissions to access it.'
+
 runCheckCases(t, check, [
+  {
+    name: 'RCP denies KMS, RDS backup refused its source key (key not in the evidence)', evidence: anEvidence(levels([RCP_FULL_ACCESS, DENY_KMS]), { ...RDS, statusMessage: RDS_KEY_TEXT }),
+    status: 'fail', messageId: 'denies', code: 'RCP_DENIES', policy: { kind: 'rcp', id: 'p-rcpkms', statement: 'DenyKmsOutsideOrg' },
+    action: 'kms:DescribeKey', resource: `arn:aws:kms:us-east-1:${ACCT}:key/*`, verdict: 'RCP_DENIES',
+  },
+  // Nothing says this RDS backup uses a key (it may be unencrypted): the KMS RCP is not judged.
+  { name: 'RCP denies KMS, RDS backup, no key in evidence or message', evidence: anEvidence(levels([RCP_FULL_ACCESS, DENY_KMS]), RDS), status: 'pass', messageId: 'allowed' },
   { name: 'RCPFullAWSAccess only', evidence: anEvidence({}, EFS), status: 'pass', messageId: 'allowed' },
   {
     name: 'RCP denies KMS use of the vault key (EFS backup)', evidence: anEvidence(levels([RCP_FULL_ACCESS, DENY_KMS]), EFS),
