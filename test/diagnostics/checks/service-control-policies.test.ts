@@ -58,6 +58,12 @@ runCheckCases(t, check, [
     }),
     status: 'fail', messageId: 'denies', code: 'SCP_DENIES', action: 'kms:Decrypt', resource: keyArn('9f8e7d6c-5555-4a4a-8b8b-0c0c0c0c0c09'), verdict: 'SCP_DENIES',
   },
+  // AWS Backup's grants are made through the integrated service (kms:GrantIsForAWSResource true): a guard on other grants does not apply.
+  {
+    name: 'SCP denying grants not for AWS resources, copy with a customer managed key',
+    evidence: aCopyEvidence({ organization: anOrg([ACCT, DEST], { levels: { [ACCT]: [aLevel('r-ex12', [FULL_ACCESS, scp('p-grantguard', { Sid: 'DenyGrantsForPeople', Effect: 'Deny', Action: 'kms:CreateGrant', Resource: '*', Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false' } } })]), aLevel('ou-ex12-workload'), aLevel(ACCT)] } }) }),
+    status: 'pass', messageId: 'allowed',
+  },
   { name: 'SCPs unreadable → unknown', evidence: withLevels([aLevel('r-ex12'), { ...aLevel('ou-ex12-produnit'), scps: unreadable('organizations:ListPoliciesForTarget', 'AccessDeniedException') }, aLevel(ACCT)]), status: 'unknown', data: { call: 'organizations:ListPoliciesForTarget' } },
   { name: 'not in an organization', evidence: anEvidence({ organization: absent('AWSOrganizationsNotInUseException') }), status: 'skipped' },
   { name: 'management account is exempt', evidence: anEvidence({ organization: read({ id: 'o-exampleorg1', managementAccountId: ACCT, accounts: {} }) }), status: 'skipped' },
