@@ -237,11 +237,11 @@ async function collectAround(c: Chain, job: JobEvidence, request: Evidence['requ
 
   // 6. The recovery point being copied or restored, and a restore's metadata.
   const frp = branch()
-  const rpWhere = srcVaultRef !== null && job.recoveryPointArn !== null && job.type !== 'backup' ? { ...srcVaultRef, arn: job.recoveryPointArn } : null
-  const recoveryPointP: Promise<Item<RecoveryPointEvidence>> = job.type === 'backup'
-    ? Promise.resolve(notCollected('a backup job creates its recovery point'))
-    : rpWhere === null
-      ? Promise.resolve(notCollected('the job names no recovery point and vault'))
+  // A backup job's recovery point is what it created (or began to): read when the job names one,
+  // for its encryption key — an EBS, RDS or EC2 backup keeps its source's key, which no vault shows.
+  const rpWhere = srcVaultRef !== null && job.recoveryPointArn !== null ? { ...srcVaultRef, arn: job.recoveryPointArn } : null
+  const recoveryPointP: Promise<Item<RecoveryPointEvidence>> = rpWhere === null
+      ? Promise.resolve(notCollected(job.type === 'backup' ? 'the backup job names no recovery point' : 'the job names no recovery point and vault'))
       : readRecoveryPoint(frp, rpWhere.accountId, rpWhere.region, rpWhere.name, rpWhere.arn).then((rp) => {
         if (rp.state === 'read') key(frp, rp.value.encryptionKeyArn)
         return rp

@@ -1,7 +1,7 @@
 import t from 'tap'
 import {
   DescribeBackupJobCommand, DescribeBackupVaultCommand, DescribeCopyJobCommand, DescribeRestoreJobCommand,
-  DescribeGlobalSettingsCommand, GetBackupVaultAccessPolicyCommand, ResourceNotFoundException,
+  DescribeGlobalSettingsCommand, DescribeRecoveryPointCommand, GetBackupVaultAccessPolicyCommand, ResourceNotFoundException,
 } from '@aws-sdk/client-backup'
 import { GetRoleCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, NoSuchEntityException } from '@aws-sdk/client-iam'
 import { DescribeKeyCommand, GetKeyPolicyCommand, ListAliasesCommand } from '@aws-sdk/client-kms'
@@ -187,4 +187,21 @@ t.test('the service in the job account, the management account elsewhere: the As
   // identity → DescribeOrganization → AssumeRole(management) → ListParents ×2 → the root's lists;
   // whichever read learns the management account first pays the AssumeRole, in depth too.
   t.equal(e.stats.criticalPathDepth, 6)
+})
+
+t.test('a backup job that names its recovery point: the point and its key are read (an RDS snapshot keeps its source key)', async (t) => {
+  const RP = `arn:aws:rds:${REGION}:${JOB}:snapshot:awsbackup:job-1`
+  const SOURCE_KEY = `arn:aws:kms:${REGION}:${JOB}:key/1a2b3c4d-2222-4a4a-8b8b-0c0c0c0c0c02`
+  m.backup.on(DescribeBackupJobCommand).resolves({
+    BackupJobId: ID, AccountId: JOB, State: 'FAILED', BackupVaultName: 'v', IamRoleArn: `arn:aws:iam::${JOB}:role/BackupRole`,
+    ResourceType: 'RDS', RecoveryPointArn: RP,
+  })
+  m.backup.on(DescribeRecoveryPointCommand).resolves({ RecoveryPointArn: RP, BackupVaultName: 'v', IsEncrypted: true, EncryptionKeyArn: SOURCE_KEY, Status: 'PARTIAL' })
+  const e = await collectEvidence({ jobId: ID, accountId: JOB, jobType: 'backup' }, testContext())
+  t.match(e.recoveryPoint, { state: 'read', value: { arn: RP, encryptionKeyArn: SOURCE_KEY } })
+  t.ok(e.keys[SOURCE_KEY], 'the source key is read too')
+
+  m.backup.on(DescribeBackupJobCommand).resolves({ BackupJobId: ID, AccountId: JOB, State: 'FAILED', BackupVaultName: 'v', IamRoleArn: `arn:aws:iam::${JOB}:role/BackupRole` })
+  const e2 = await collectEvidence({ jobId: ID, accountId: JOB, jobType: 'backup' }, testContext())
+  t.match(e2.recoveryPoint, { state: 'not-collected' })
 })
