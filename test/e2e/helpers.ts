@@ -3,14 +3,15 @@
  * with the real AWS context, evidence collector and pipeline) listening on
  * 127.0.0.1:0, talked to over HTTP with fetch.
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Test } from 'tap'
 import { ConfiguredRetryStrategy } from '@smithy/util-retry'
 import { buildApp } from '../../src/app.js'
 import { createAwsContext } from '../../src/aws/index.js'
 import type { Env } from '../../src/config.js'
 import type { World } from '../../src/sandbox/index.js'
-import { withSandbox } from '../helpers/sandbox.js'
+import { REPO_ROOT, withSandbox } from '../helpers/sandbox.js'
 import { TEST_KEY, testConfig } from '../helpers/app.js'
 
 process.env['AWS_EC2_METADATA_DISABLED'] = 'true'
@@ -111,4 +112,24 @@ export async function checkWorldExpectations(t: Test, file: string): Promise<voi
     // A verdict resting on partial evidence never claims high confidence.
     if (body.gaps.length > 0) t.not(body.confidence, 'high', `${e.jobId}: gaps lower confidence`)
   }
+}
+
+/** The fixture worlds test/fixtures/worlds/<prefix>-*.json, sorted. */
+export function fixtureWorlds(prefix: string): string[] {
+  const dir = join(REPO_ROOT, 'test', 'fixtures', 'worlds')
+  return readdirSync(dir).filter((f) => f.startsWith(`${prefix}-`) && f.endsWith('.json')).sort().map((f) => join(dir, f))
+}
+
+/**
+ * A hand-written world must say why: its description gives the AWS behaviour it tests (and,
+ * with `messageIds`, the failure-messages.jsonl ids it covers) and every expectation has a
+ * note, so an expectation is never a copy of the service's output. Then its expectations
+ * are checked through the HTTP API.
+ */
+export async function checkDocumentedWorld(t: Test, file: string, opts: { messageIds?: boolean } = {}): Promise<void> {
+  const world = JSON.parse(readFileSync(file, 'utf8')) as { description?: string; expect?: (Expectation & { note?: string })[] }
+  if (opts.messageIds) t.ok(/ABK-\d{3}/.test(world.description ?? ''), 'the world names the failure message(s) it covers')
+  t.ok((world.description ?? '').length > 40, 'the world describes the AWS behaviour it tests')
+  for (const e of world.expect ?? []) t.ok((e.note ?? '').length > 0, `${e.jobId}: the expectation has a note`)
+  await checkWorldExpectations(t, file)
 }
