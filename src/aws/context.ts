@@ -21,6 +21,13 @@
  *   carries the diagnosis deadline.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { Agent as HttpAgent } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
+import { NODE_APP_ID_CONFIG_OPTIONS } from '@aws-sdk/core/client'
+import { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } from '@aws-sdk/core/httpAuthSchemes'
+import { NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loadConfig, resolveDefaultsModeConfig } from '@smithy/core/config'
+import { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS } from '@smithy/core/retry'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { BackupClient } from '@aws-sdk/client-backup'
 import { IAMClient } from '@aws-sdk/client-iam'
 import { KMSClient } from '@aws-sdk/client-kms'
@@ -141,6 +148,8 @@ export function partitionOf(region: string): string {
 }
 
 const EXPIRY_MARGIN_MS = 5 * 60_000
+/** Sockets per endpoint origin, all accounts together (the SDK's default is 50 per client). */
+const SOCKETS_PER_ORIGIN = 256
 
 type AnyClient = BackupClient | IAMClient | KMSClient | OrganizationsClient | STSClient
 
@@ -162,6 +171,26 @@ export function createAwsContext(input: AwsConfig): AwsContext {
   const credsInflight = new Map<string, Promise<AwsCredentialIdentity>>()
   let identity: Promise<{ accountId: string; arn: string }> | undefined
 
+  // One connection pool per context, shared by every client: Node's agents keep sockets per
+  // origin (host:port), and an endpoint such as kms.eu-west-1.amazonaws.com is the same for
+  // every account, so a diagnosis's first call into a new account reuses a warm connection
+  // (no TCP/TLS handshake) instead of opening one while the rest of its level is in flight.
+  const agentOptions = { keepAlive: true, maxSockets: SOCKETS_PER_ORIGIN }
+  const httpAgent = new HttpAgent(agentOptions)
+  const httpsAgent = new HttpsAgent(agentOptions)
+  // Settings every SDK client would otherwise look up itself, in the environment then the
+  // shared config files, each time one is built (one client per account and service): looked
+  // up once per context, with the SDK's own selectors, so AWS_USE_FIPS_ENDPOINT and friends
+  // keep their meaning.
+  const shared = {
+    useFipsEndpoint: loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS),
+    useDualstackEndpoint: loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS),
+    retryMode: loadConfig({ ...NODE_RETRY_MODE_CONFIG_OPTIONS, default: DEFAULT_RETRY_MODE }),
+    authSchemePreference: loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS),
+    userAgentAppId: loadConfig(NODE_APP_ID_CONFIG_OPTIONS),
+    defaultsMode: resolveDefaultsModeConfig({ region: config.defaultRegion }),
+  }
+
   function clientOptions(region: string, credentials: AwsConfig['credentials']) {
     const timeout = config.callTimeoutMs ?? 5000
     return {
@@ -170,9 +199,12 @@ export function createAwsContext(input: AwsConfig): AwsContext {
       ...(credentials !== undefined ? { credentials } : {}),
       maxAttempts: config.maxAttempts ?? 3,
       ...(config.retryStrategy !== undefined ? { retryStrategy: config.retryStrategy } : {}),
+      ...shared,
+      // The resolved middleware stack is kept per command class instead of rebuilt on every send.
+      cacheMiddleware: true,
       // Without throwOnRequestTimeout the current Node handler only logs a warning when
       // requestTimeout passes and keeps waiting (checked with @smithy/node-http-handler 4.x).
-      requestHandler: { requestTimeout: timeout, connectionTimeout: Math.min(timeout, 3000), throwOnRequestTimeout: true },
+      requestHandler: new NodeHttpHandler({ httpAgent, httpsAgent, requestTimeout: timeout, connectionTimeout: Math.min(timeout, 3000), throwOnRequestTimeout: true }),
     }
   }
 
@@ -340,6 +372,8 @@ export function createAwsContext(input: AwsConfig): AwsContext {
     destroy() {
       for (const c of clients.values()) c.destroy()
       clients.clear()
+      httpAgent.destroy()
+      httpsAgent.destroy()
     },
   }
   return ctx

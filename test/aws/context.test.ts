@@ -1,13 +1,15 @@
 import t from 'tap'
 import { createServer } from 'node:http'
+import { connect, createServer as createTcpServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts'
-import { ListBackupVaultsCommand } from '@aws-sdk/client-backup'
+import { DescribeBackupVaultCommand, ListBackupVaultsCommand } from '@aws-sdk/client-backup'
 import { AccessDeniedException } from '@aws-sdk/client-organizations'
 import { ConfiguredRetryStrategy } from '@smithy/util-retry'
 import { AwsCallError, createAwsContext, newScope, partitionOf } from '../../src/aws/index.js'
 import type { AwsCallEvent } from '../../src/aws/index.js'
 import { awsMocks, fakeAssumeRole, testContext, OWN, JOB, DEST } from '../evidence/mocks.js'
+import { scenarioFile, withSandbox } from '../helpers/sandbox.js'
 
 const m = awsMocks()
 t.beforeEach(() => m.reset())
@@ -149,4 +151,49 @@ t.test('per-call request timeout through the real HTTP handler', async (t) => {
   t.ok(e instanceof AwsCallError)
   t.equal((e as AwsCallError).errorClass, 'timeout')
   t.ok(Date.now() - started < 2000, 'timed out quickly')
+})
+
+t.test('clients of every account share one connection pool (a new account reuses a warm connection)', async (t) => {
+  m.sts.restore()
+  m.backup.restore()
+  const sandbox = await withSandbox(t, scenarioFile('copy-cmk-not-shared'))
+  // A TCP relay in front of the sandbox counts the connections the service opens.
+  let connections = 0
+  const relay = createTcpServer((down) => {
+    connections++
+    const up = connect(sandbox.port, '127.0.0.1')
+    down.pipe(up).pipe(down)
+    const close = () => { down.destroy(); up.destroy() }
+    down.on('error', close).on('close', close)
+    up.on('error', close).on('close', close)
+  })
+  await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r))
+  t.teardown(() => new Promise((r) => relay.close(r)))
+  const ctx = createAwsContext({
+    defaultRegion: 'us-east-1', readerRoleName: 'BackupDoctorReadOnly', endpoint: `http://127.0.0.1:${(relay.address() as AddressInfo).port}`,
+    credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'x' },
+  })
+  t.teardown(() => ctx.destroy())
+  const me = await ctx.serviceIdentity()
+  const accounts = ['111111111111', '222222222222'].filter((a) => a !== me.accountId)
+  t.equal(accounts.length, 2, 'two accounts other than the service\'s own')
+  for (const a of accounts) {
+    const backup = await ctx.backup(a, 'us-east-1')
+    // Found or not, the answer comes back over a connection.
+    await ctx.call({ service: 'backup', operation: 'DescribeBackupVault', accountId: a, region: 'us-east-1' }, () =>
+      backup.send(new DescribeBackupVaultCommand({ BackupVaultName: 'Default' }))).catch(() => undefined)
+  }
+  t.equal(sandbox.log.length, 5, 'GetCallerIdentity, then per account AssumeRole and DescribeBackupVault')
+  t.equal(connections, 1, 'five sequential calls through three clients used one connection')
+})
+
+t.test('SDK settings from the environment still reach every client (looked up once per context)', async (t) => {
+  const saved = process.env.AWS_USE_FIPS_ENDPOINT
+  process.env.AWS_USE_FIPS_ENDPOINT = 'true'
+  t.teardown(() => { if (saved === undefined) delete process.env.AWS_USE_FIPS_ENDPOINT; else process.env.AWS_USE_FIPS_ENDPOINT = saved })
+  const ctx = testContext()
+  const [own, other] = await Promise.all([ctx.kms(OWN, 'us-east-1'), ctx.kms(JOB, 'us-east-1')])
+  t.equal(await own.config.useFipsEndpoint(), true)
+  t.equal(await other.config.useFipsEndpoint(), true)
+  t.equal(await other.config.useDualstackEndpoint(), false)
 })
