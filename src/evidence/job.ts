@@ -137,12 +137,19 @@ export type FindOutcome =
  */
 export async function findJob(c: Chain, jobId: string, types: readonly JobType[], accountId: string, region: string): Promise<FindOutcome> {
   const forks = types.map(() => c.fork())
-  const settled = await Promise.allSettled(types.map((t, i) => describeJob(forks[i]!, t, jobId, accountId, region)))
+  const attempts = types.map((t, i) => describeJob(forks[i]!, t, jobId, accountId, region))
+  // The first answer wins; the other describes (their not-found answers, slower to read) are
+  // not waited for: they finish beside the rest of the collection, which awaits every call.
+  const first = await Promise.any(attempts.map((p, i) => p.then((job) => ({ job, i })))).catch(() => null)
+  if (first !== null) {
+    c.join(forks[first.i]!)
+    return { kind: 'found', job: first.job }
+  }
+  const settled = await Promise.allSettled(attempts)
   c.join(...forks)
   const errors: AwsCallError[] = []
   for (const s of settled) {
-    if (s.status === 'fulfilled') return { kind: 'found', job: s.value }
-    errors.push(AwsCallError.from(s.reason, { service: 'backup', operation: 'Describe' }))
+    if (s.status === 'rejected') errors.push(AwsCallError.from(s.reason, { service: 'backup', operation: 'Describe' }))
   }
   if (errors.every((e) => e.errorClass === 'not-found' || e.errorClass === 'invalid')) return { kind: 'not-found' }
   return { kind: 'failed', errors }

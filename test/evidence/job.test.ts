@@ -47,6 +47,26 @@ t.test('without a type the three describes run in parallel; the one that answers
   t.doesNotThrow(() => JSON.parse(JSON.stringify(r.job)))
 })
 
+t.test('the describe that answers wins at once: the others are not waited for, and the collection still awaits them', async (t) => {
+  m.backup.on(DescribeCopyJobCommand).resolves({ CopyJob: COPY })
+  let pending = 0
+  const slowNotFound = async () => {
+    pending++
+    await new Promise((r) => setTimeout(r, 150))
+    pending--
+    throw notFound()
+  }
+  m.backup.on(DescribeBackupJobCommand).callsFake(slowNotFound)
+  m.backup.on(DescribeRestoreJobCommand).callsFake(slowNotFound)
+  const c = chain(testContext())
+  const r = await findJob(c, ID, ['backup', 'copy', 'restore'], JOB, REGION)
+  t.equal(r.kind, 'found')
+  t.equal(pending, 2, 'found while the two not-found answers are still on their way')
+  await c.flow.close()
+  t.equal(pending, 0, 'closing the collection waits for them')
+  t.equal(c.flow.maxDepth, 3)
+})
+
 t.test('with a type only that describe runs; restore and backup shapes', async (t) => {
   m.backup.on(DescribeRestoreJobCommand).resolves({
     RestoreJobId: ID, AccountId: JOB, Status: 'FAILED', RecoveryPointArn: 'arn:aws:ec2:us-east-1::image/ami-1',
