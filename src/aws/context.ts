@@ -112,6 +112,13 @@ export interface AwsContext {
   cacheStats(): { hits: number; misses: number }
   /** Extension: make sure credentials for `accountId` are ready (service identity; reader role if not the own account). */
   ensureCredentials(accountId: string): Promise<void>
+  /**
+   * Extension: build the Backup, KMS (in `region`) and IAM clients of `accountId` now, without
+   * waiting for its credentials (their provider fetches them at the first request). Building a
+   * client costs CPU; a collection does it while the AssumeRole into the account is in flight.
+   * A no-op for invalid input or before the service identity is known.
+   */
+  prepare(accountId: string, region: string): void
   /** Extension: single-flight TTL cache shared by every diagnosis using this context. Keys must start with the account. */
   cached<T>(key: string, ttl: CacheClass, fetch: () => Promise<T>, opts?: CachedOpts<T>): Promise<T>
   /** Extension: run `fn` inside a call scope (accounting + deadline). */
@@ -170,6 +177,7 @@ export function createAwsContext(input: AwsConfig): AwsContext {
   const creds = new Map<string, { value: AwsCredentialIdentity; refreshAt: number }>()
   const credsInflight = new Map<string, Promise<AwsCredentialIdentity>>()
   let identity: Promise<{ accountId: string; arn: string }> | undefined
+  let knownAccountId: string | undefined
 
   // One connection pool per context, shared by every client: Node's agents keep sockets per
   // origin (host:port), and an endpoint such as kms.eu-west-1.amazonaws.com is the same for
@@ -232,13 +240,14 @@ export function createAwsContext(input: AwsConfig): AwsContext {
   async function serviceIdentity(): Promise<{ accountId: string; arn: string }> {
     if (identity === undefined) {
       const region = config.defaultRegion
-      const sts = ownClient('sts', region, (o) => new STSClient(o))
+      const sts = ownClient('sts', region, MAKERS.sts)
       const p = ctx.call({ service: 'sts', operation: 'GetCallerIdentity', accountId: 'self', region }, () =>
         sts.send(new GetCallerIdentityCommand({})),
       ).then((out) => {
         if (!isAccountId(out.Account) || typeof out.Arn !== 'string') {
           throw new AwsCallError({ errorName: 'BadResponse', errorClass: 'unknown', service: 'sts', operation: 'GetCallerIdentity', message: 'no account in GetCallerIdentity output' })
         }
+        knownAccountId = out.Account
         return { accountId: out.Account, arn: out.Arn }
       })
       identity = p
@@ -256,7 +265,7 @@ export function createAwsContext(input: AwsConfig): AwsContext {
     const region = config.defaultRegion
     const p = (async () => {
       try {
-        const sts = ownClient('sts', region, (o) => new STSClient(o))
+        const sts = ownClient('sts', region, MAKERS.sts)
         const roleArn = `arn:${partitionOf(region)}:iam::${accountId}:role/${config.readerRoleName}`
         const out = await ctx.call({ service: 'sts', operation: 'AssumeRole', accountId, region }, () =>
           sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'backup-doctor', DurationSeconds: config.readerSessionSeconds ?? 3600 })),
@@ -283,6 +292,17 @@ export function createAwsContext(input: AwsConfig): AwsContext {
     return p
   }
 
+  /** The pooled client of another account; its provider is asked before each request, answers from the cache and refreshes near expiry. */
+  function readerClient<C extends AnyClient>(kind: string, accountId: string, region: string, make: (o: ReturnType<typeof clientOptions>) => C): C {
+    const key = `${kind}|${accountId}|${region}`
+    let c = clients.get(key) as C | undefined
+    if (c === undefined) {
+      c = make(clientOptions(region, () => readerCredentials(accountId)))
+      clients.set(key, c)
+    }
+    return c
+  }
+
   /** A pooled client for (kind, account, region) with the right credentials, credentials ready. */
   async function clientFor<C extends AnyClient>(kind: string, accountId: string, region: string, make: (o: ReturnType<typeof clientOptions>) => C): Promise<C> {
     checkAccount(accountId, kind)
@@ -290,14 +310,15 @@ export function createAwsContext(input: AwsConfig): AwsContext {
     const me = await serviceIdentity()
     if (accountId === me.accountId) return ownClient(kind, region, make)
     await readerCredentials(accountId)
-    const key = `${kind}|${accountId}|${region}`
-    let c = clients.get(key) as C | undefined
-    if (c === undefined) {
-      // The provider is asked before each request; it answers from the cache and refreshes near expiry.
-      c = make(clientOptions(region, () => readerCredentials(accountId)))
-      clients.set(key, c)
-    }
-    return c
+    return readerClient(kind, accountId, region, make)
+  }
+
+  const MAKERS = {
+    backup: (o: ReturnType<typeof clientOptions>) => new BackupClient(o),
+    iam: (o: ReturnType<typeof clientOptions>) => new IAMClient(o),
+    kms: (o: ReturnType<typeof clientOptions>) => new KMSClient(o),
+    sts: (o: ReturnType<typeof clientOptions>) => new STSClient(o),
+    organizations: (o: ReturnType<typeof clientOptions>) => new OrganizationsClient(o),
   }
 
   const ctx: AwsContext = {
@@ -308,11 +329,19 @@ export function createAwsContext(input: AwsConfig): AwsContext {
       const me = await serviceIdentity()
       if (accountId !== me.accountId) await readerCredentials(accountId)
     },
-    backup: (a, r) => clientFor('backup', a, r, (o) => new BackupClient(o)),
-    iam: (a) => clientFor('iam', a, config.defaultRegion, (o) => new IAMClient(o)),
-    kms: (a, r) => clientFor('kms', a, r, (o) => new KMSClient(o)),
-    sts: (a, r) => clientFor('sts', a, r, (o) => new STSClient(o)),
-    organizations: (a) => clientFor('organizations', a, config.defaultRegion, (o) => new OrganizationsClient(o)),
+    prepare(accountId, region) {
+      if (!isAccountId(accountId) || !isRegion(region) || knownAccountId === undefined) return
+      const build = <C extends AnyClient>(kind: string, r: string, make: (o: ReturnType<typeof clientOptions>) => C) =>
+        accountId === knownAccountId ? ownClient(kind, r, make) : readerClient(kind, accountId, r, make)
+      build('backup', region, MAKERS.backup)
+      build('kms', region, MAKERS.kms)
+      build('iam', config.defaultRegion, MAKERS.iam)
+    },
+    backup: (a, r) => clientFor('backup', a, r, MAKERS.backup),
+    iam: (a) => clientFor('iam', a, config.defaultRegion, MAKERS.iam),
+    kms: (a, r) => clientFor('kms', a, r, MAKERS.kms),
+    sts: (a, r) => clientFor('sts', a, r, MAKERS.sts),
+    organizations: (a) => clientFor('organizations', a, config.defaultRegion, MAKERS.organizations),
 
     async call<T>(meta: CallMeta, fn: () => Promise<T>): Promise<T> {
       const scope = scopes.getStore()

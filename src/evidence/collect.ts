@@ -145,9 +145,15 @@ async function collect(ref: JobRef, flow: Flow): Promise<Evidence> {
   // The organization of the job's account needs only the account id: read it (path, SCPs, RCPs,
   // Backup settings) in parallel with the describes rather than after them. It also says whether
   // the service runs in the management account, which the org-wide job search below needs.
+  // The job's chain leaves first: its AssumeRole's answer then comes back before the
+  // organization's, and the describes go out without waiting behind the org reads' sends.
   const orgs = new OrgReader(c.fork(), serviceAccountId, region)
+  const finding = findJob(c, ref.jobId, types, accountId, region)
+  await onTheWire(finding)
   orgs.start(accountId)
-  let outcome: FindOutcome = await findJob(c, ref.jobId, types, accountId, region)
+  // The job account's clients are built while the AssumeRole into it is in flight, once the calls are out.
+  setImmediate(() => ctx.prepare(accountId, region))
+  let outcome: FindOutcome = await finding
   if (outcome.kind === 'not-found' && ref.accountId === undefined && serviceAccountId !== null) {
     const org = await describeOrganization(orgs.chain.fork(), serviceAccountId)
     if (org.state === 'read' && org.value.managementAccountId === accountId) {
@@ -172,8 +178,11 @@ async function collect(ref: JobRef, flow: Flow): Promise<Evidence> {
 /**
  * Resolves once the calls started so far have been handed to their sockets: signing and sending
  * run in promise jobs and process ticks, which all finish before the event loop's check phase.
+ * `started` are the promises begun before the wait: they are awaited later, and a rejection in
+ * between must not count as unhandled.
  */
-function onTheWire(): Promise<void> {
+function onTheWire(...started: Promise<unknown>[]): Promise<void> {
+  for (const p of started) p.catch(() => undefined)
   return new Promise((resolve) => setImmediate(resolve))
 }
 
@@ -227,7 +236,7 @@ async function collectAround(c: Chain, job: JobEvidence, request: Evidence['requ
   // costs the process CPU to sign and send, and again to read its answer; started together, the
   // critical ones would leave behind a dozen leaf reads and their answers queue behind those
   // leaves' answers (a cross-account copy lost 15-20 ms per collection this way at 25 ms a call).
-  await onTheWire()
+  await onTheWire(destVaultP, rolesP)
 
   // 3. Organization, membership and policies of every involved account (the job account's read
   //    started before the job was found); Backup global settings.
@@ -277,6 +286,9 @@ async function collectAround(c: Chain, job: JobEvidence, request: Evidence['requ
   const slrForks = involved.map(() => branch())
   // Its existence is what the checks need: AWS defines its permissions, so its policies are not read.
   const slrP = Promise.all(involved.map((a, i) => readRole(slrForks[i]!, a, SERVICE_LINKED_ROLE_NAME, { policies: false })))
+
+  // Likewise the destination account's clients, while its AssumeRole is in flight.
+  if (dest !== null) setImmediate(() => c.ctx.prepare(dest.accountId, dest.region))
 
   const [roles, sourceVault, destinationVault, recoveryPoint, restoreMetadata, org, slrs, authorizationMessages] =
     await Promise.all([rolesP, sourceVaultP, destVaultP, recoveryPointP, restoreMetadataP, orgP, slrP, messagesP])
