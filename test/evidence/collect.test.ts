@@ -156,7 +156,11 @@ t.test('the service-linked role: its existence is read, not its AWS-defined poli
 })
 
 t.test('a job that is not found leaves no AWS call running behind the answer', async (t) => {
-  m.backup.on(DescribeBackupJobCommand).rejects(nf())
+  // The describes take 20 ms to say not-found: the organization read has started by then.
+  m.backup.on(DescribeBackupJobCommand).callsFake(async () => {
+    await new Promise((r) => setTimeout(r, 20))
+    throw nf()
+  })
   m.org.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-abc1234567', MasterAccountId: OWN } })
   // The organization read started beside the describes is slower than they are.
   let inflight = 0
