@@ -125,8 +125,10 @@ export interface AwsContext {
   inScope<T>(scope: CallScope, fn: () => Promise<T>): Promise<T>
   /** Extension: the innermost call scope of the caller, if any. */
   currentScope(): CallScope | undefined
-  /** Extension: drop every cached value (not the pooled clients). */
+  /** Extension: drop every cached value (not the pooled clients, not the reader credentials). */
   clearCache(): void
+  /** Extension: drop the reader credentials, as when their sessions expire (the next read of an account assumes its role again). */
+  forgetCredentials(): void
   /** Extension: destroy pooled clients (sockets). */
   destroy(): void
 }
@@ -155,8 +157,8 @@ export function partitionOf(region: string): string {
 }
 
 const EXPIRY_MARGIN_MS = 5 * 60_000
-/** Sockets per endpoint origin, all accounts together (the SDK's default is 50 per client). */
-const SOCKETS_PER_ORIGIN = 256
+/** Sockets per (service, region) endpoint, all accounts together (the SDK's default is 50 per client). */
+const SOCKETS_PER_ENDPOINT = 256
 
 type AnyClient = BackupClient | IAMClient | KMSClient | OrganizationsClient | STSClient
 
@@ -179,13 +181,23 @@ export function createAwsContext(input: AwsConfig): AwsContext {
   let identity: Promise<{ accountId: string; arn: string }> | undefined
   let knownAccountId: string | undefined
 
-  // One connection pool per context, shared by every client: Node's agents keep sockets per
-  // origin (host:port), and an endpoint such as kms.eu-west-1.amazonaws.com is the same for
-  // every account, so a diagnosis's first call into a new account reuses a warm connection
-  // (no TCP/TLS handshake) instead of opening one while the rest of its level is in flight.
-  const agentOptions = { keepAlive: true, maxSockets: SOCKETS_PER_ORIGIN }
-  const httpAgent = new HttpAgent(agentOptions)
-  const httpsAgent = new HttpsAgent(agentOptions)
+  // One connection pool per (service, region), shared by the clients of every account: an
+  // endpoint such as kms.eu-west-1.amazonaws.com is the same whatever the account, so a
+  // diagnosis's first call into a new account reuses a warm connection (no TCP/TLS handshake)
+  // instead of opening one while the rest of its level is in flight. Per service, not one pool
+  // for all: with a single endpoint for everything (a sandbox, a proxy) one pool would let a
+  // burst of Organizations reads take the connection an AssumeRole was about to reuse.
+  const agents = new Map<string, { http: HttpAgent; https: HttpsAgent }>()
+  function agentsFor(kind: string, region: string): { http: HttpAgent; https: HttpsAgent } {
+    const key = `${kind}|${region}`
+    let a = agents.get(key)
+    if (a === undefined) {
+      const o = { keepAlive: true, maxSockets: SOCKETS_PER_ENDPOINT }
+      a = { http: new HttpAgent(o), https: new HttpsAgent(o) }
+      agents.set(key, a)
+    }
+    return a
+  }
   // Settings every SDK client would otherwise look up itself, in the environment then the
   // shared config files, each time one is built (one client per account and service): looked
   // up once per context, with the SDK's own selectors, so AWS_USE_FIPS_ENDPOINT and friends
@@ -199,8 +211,9 @@ export function createAwsContext(input: AwsConfig): AwsContext {
     defaultsMode: resolveDefaultsModeConfig({ region: config.defaultRegion }),
   }
 
-  function clientOptions(region: string, credentials: AwsConfig['credentials']) {
+  function clientOptions(kind: string, region: string, credentials: AwsConfig['credentials']) {
     const timeout = config.callTimeoutMs ?? 5000
+    const pool = agentsFor(kind, region)
     return {
       region,
       ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
@@ -212,7 +225,7 @@ export function createAwsContext(input: AwsConfig): AwsContext {
       cacheMiddleware: true,
       // Without throwOnRequestTimeout the current Node handler only logs a warning when
       // requestTimeout passes and keeps waiting (checked with @smithy/node-http-handler 4.x).
-      requestHandler: new NodeHttpHandler({ httpAgent, httpsAgent, requestTimeout: timeout, connectionTimeout: Math.min(timeout, 3000), throwOnRequestTimeout: true }),
+      requestHandler: new NodeHttpHandler({ httpAgent: pool.http, httpsAgent: pool.https, requestTimeout: timeout, connectionTimeout: Math.min(timeout, 3000), throwOnRequestTimeout: true }),
     }
   }
 
@@ -231,7 +244,7 @@ export function createAwsContext(input: AwsConfig): AwsContext {
     const key = `${kind}|self|${region}`
     let c = clients.get(key) as C | undefined
     if (c === undefined) {
-      c = make(clientOptions(region, config.credentials))
+      c = make(clientOptions(kind, region, config.credentials))
       clients.set(key, c)
     }
     return c
@@ -297,7 +310,7 @@ export function createAwsContext(input: AwsConfig): AwsContext {
     const key = `${kind}|${accountId}|${region}`
     let c = clients.get(key) as C | undefined
     if (c === undefined) {
-      c = make(clientOptions(region, () => readerCredentials(accountId)))
+      c = make(clientOptions(kind, region, () => readerCredentials(accountId)))
       clients.set(key, c)
     }
     return c
@@ -398,11 +411,15 @@ export function createAwsContext(input: AwsConfig): AwsContext {
     inScope: (scope, fn) => scopes.run(scope, fn),
     currentScope: () => scopes.getStore(),
     clearCache: () => cache.clear(),
+    forgetCredentials: () => creds.clear(),
     destroy() {
       for (const c of clients.values()) c.destroy()
       clients.clear()
-      httpAgent.destroy()
-      httpsAgent.destroy()
+      for (const a of agents.values()) {
+        a.http.destroy()
+        a.https.destroy()
+      }
+      agents.clear()
     },
   }
   return ctx

@@ -153,7 +153,7 @@ t.test('per-call request timeout through the real HTTP handler', async (t) => {
   t.ok(Date.now() - started < 2000, 'timed out quickly')
 })
 
-t.test('clients of every account share one connection pool (a new account reuses a warm connection)', async (t) => {
+t.test('clients of every account share a service\'s connection pool (a new account reuses a warm connection)', async (t) => {
   m.sts.restore()
   m.backup.restore()
   const sandbox = await withSandbox(t, scenarioFile('copy-cmk-not-shared'))
@@ -184,7 +184,8 @@ t.test('clients of every account share one connection pool (a new account reuses
       backup.send(new DescribeBackupVaultCommand({ BackupVaultName: 'Default' }))).catch(() => undefined)
   }
   t.equal(sandbox.log.length, 5, 'GetCallerIdentity, then per account AssumeRole and DescribeBackupVault')
-  t.equal(connections, 1, 'five sequential calls through three clients used one connection')
+  // Pools are per (service, region): one STS connection, one Backup connection for both accounts.
+  t.equal(connections, 2, 'five sequential calls through three clients used one connection per service')
 })
 
 t.test('SDK settings from the environment still reach every client (looked up once per context)', async (t) => {
@@ -196,4 +197,15 @@ t.test('SDK settings from the environment still reach every client (looked up on
   t.equal(await own.config.useFipsEndpoint(), true)
   t.equal(await other.config.useFipsEndpoint(), true)
   t.equal(await other.config.useDualstackEndpoint(), false)
+})
+
+t.test('forgetCredentials(): the next read of an account assumes its role again; clearCache() keeps them', async (t) => {
+  const ctx = testContext()
+  await ctx.backup(JOB, 'us-east-1')
+  ctx.clearCache()
+  await ctx.backup(JOB, 'us-east-1')
+  t.equal(m.sts.commandCalls(AssumeRoleCommand).length, 1)
+  ctx.forgetCredentials()
+  await ctx.backup(JOB, 'us-east-1')
+  t.equal(m.sts.commandCalls(AssumeRoleCommand).length, 2)
 })
