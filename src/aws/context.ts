@@ -2,8 +2,10 @@
  * The AWS access layer (STYLE.md convention 6): one place that builds SDK
  * clients, chooses credentials, times and classifies every call, and caches.
  *
- * - Clients are pooled by (client, account, region) and created on first use,
- *   never at import. Endpoint, retries and per-call timeouts are set here: the
+ * - Clients are pooled by (client, account, region) and created on first use
+ *   (or by `prepare()` while the account's AssumeRole is in flight), never at
+ *   import; their keep-alive connections are pooled by (service, region) across
+ *   accounts. Endpoint, retries and per-call timeouts are set here: the
  *   SDK's standard retry strategy (maxAttempts 3 by default) and a
  *   `requestTimeout` on the Node HTTP handler
  *   (https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html).
