@@ -21,6 +21,7 @@
  */
 import type { JobEvidence, JobType } from '../src/evidence/types.js'
 import type { RequestContext } from '../src/policy/types.js'
+import { jobPartition } from './lib/partition.js'
 
 export type ManagedPolicyName =
   | 'AWSBackupServiceRolePolicyForBackup'
@@ -28,15 +29,30 @@ export type ManagedPolicyName =
   | 'AWSBackupServiceRolePolicyForS3Backup'
   | 'AWSBackupServiceRolePolicyForS3Restore'
 
+/** The managed policies' paths: their ARN is `arn:PARTITION:iam::aws:policy/PATH NAME` in every partition. */
+const MANAGED_POLICY_PATHS: Readonly<Record<ManagedPolicyName, string>> = {
+  AWSBackupServiceRolePolicyForBackup: 'service-role/',
+  AWSBackupServiceRolePolicyForRestores: 'service-role/',
+  AWSBackupServiceRolePolicyForS3Backup: '',
+  AWSBackupServiceRolePolicyForS3Restore: '',
+}
+
+/** A managed policy's ARN in a partition (arn:aws-us-gov:iam::aws:policy/... in GovCloud). */
+export function managedPolicyArn(name: ManagedPolicyName, partition = 'aws'): string {
+  return `arn:${partition}:iam::aws:policy/${MANAGED_POLICY_PATHS[name]}${name}`
+}
+
+/** The managed policies' ARNs in the commercial partition (`aws`). */
 export const MANAGED_POLICY_ARNS: Readonly<Record<ManagedPolicyName, string>> = {
-  AWSBackupServiceRolePolicyForBackup: 'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup',
-  AWSBackupServiceRolePolicyForRestores: 'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores',
-  AWSBackupServiceRolePolicyForS3Backup: 'arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup',
-  AWSBackupServiceRolePolicyForS3Restore: 'arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore',
+  AWSBackupServiceRolePolicyForBackup: managedPolicyArn('AWSBackupServiceRolePolicyForBackup'),
+  AWSBackupServiceRolePolicyForRestores: managedPolicyArn('AWSBackupServiceRolePolicyForRestores'),
+  AWSBackupServiceRolePolicyForS3Backup: managedPolicyArn('AWSBackupServiceRolePolicyForS3Backup'),
+  AWSBackupServiceRolePolicyForS3Restore: managedPolicyArn('AWSBackupServiceRolePolicyForS3Restore'),
 }
 
 /**
- * Resource templates: `${resource}` the job's resource ARN, `${region}`,
+ * Resource templates: `${resource}` the job's resource ARN, `${partition}` (the
+ * job's, see lib/partition.ts; `aws` when not given), `${region}`,
  * `${account}` (job account), `${destinationVault}`, `${sourceVault}`.
  * A `*` in a template stands for a resource AWS Backup creates whose name we cannot know.
  */
@@ -89,14 +105,14 @@ const BACKUP: Readonly<Record<ResourceFamily, readonly RequiredAction[]>> = {
     a('ec2:CreateSnapshot', '${resource}', B, 'EBSResourcePermissions'),
     a('ec2:DescribeVolumes', '${resource}', B, 'EBSResourcePermissions'),
     a('ec2:DescribeSnapshots', '*', B, 'EBSResourcePermissions'),
-    a('ec2:CreateTags', 'arn:aws:ec2:${region}::snapshot/*', B, 'EBSTagAndDeletePermissions'),
+    a('ec2:CreateTags', 'arn:${partition}:ec2:${region}::snapshot/*', B, 'EBSTagAndDeletePermissions'),
   ],
   EC2: [
     a('ec2:CreateImage', '${resource}', B, 'EC2Permissions'),
     a('ec2:DescribeInstances', '*', B, 'EC2Permissions'),
     a('ec2:DescribeImages', '*', B, 'EC2Permissions'),
     a('ec2:DescribeSnapshots', '*', B, 'EC2Permissions'),
-    a('ec2:CreateTags', 'arn:aws:ec2:${region}:${account}:image/*', B, 'EC2TagPermissions'),
+    a('ec2:CreateTags', 'arn:${partition}:ec2:${region}:${account}:image/*', B, 'EC2TagPermissions'),
   ],
   RDS: [
     a('rds:CreateDBSnapshot', '${resource}', B, 'DynamoDBBackupPermissions'),
@@ -138,14 +154,14 @@ const BACKUP: Readonly<Record<ResourceFamily, readonly RequiredAction[]>> = {
     a('s3:GetObjectTagging', '${resource}/*', S3B, 'S3ObjectPermissions'),
     a('s3:GetObjectAcl', '${resource}/*', S3B, 'S3ObjectPermissions'),
     a('s3:ListAllMyBuckets', '*', S3B, 'S3ListBucketPermissions'),
-    a('events:PutRule', 'arn:aws:events:${region}:${account}:rule/AwsBackupManagedRule*', S3B, 'EventBridgePermissionsForAwsBackupManagedRule'),
-    a('events:PutTargets', 'arn:aws:events:${region}:${account}:rule/AwsBackupManagedRule*', S3B, 'EventBridgePermissionsForAwsBackupManagedRule'),
+    a('events:PutRule', 'arn:${partition}:events:${region}:${account}:rule/AwsBackupManagedRule*', S3B, 'EventBridgePermissionsForAwsBackupManagedRule'),
+    a('events:PutTargets', 'arn:${partition}:events:${region}:${account}:rule/AwsBackupManagedRule*', S3B, 'EventBridgePermissionsForAwsBackupManagedRule'),
     a('cloudwatch:GetMetricData', '*', S3B, 'CloudWatchGetMetricDataPermissions'),
   ],
   FSx: [
     a('fsx:CreateBackup', '${resource}', B, 'FsxCreateBackupPermissions'),
     a('fsx:DescribeFileSystems', '${resource}', B, 'FsxPermissions'),
-    a('fsx:DescribeBackups', 'arn:aws:fsx:${region}:${account}:backup/*', B, 'FsxBackupPermissions'),
+    a('fsx:DescribeBackups', 'arn:${partition}:fsx:${region}:${account}:backup/*', B, 'FsxBackupPermissions'),
     a('fsx:ListTagsForResource', '${resource}', B, 'FsxListTagsPermissions'),
   ],
   StorageGateway: [
@@ -177,7 +193,7 @@ const BACKUP: Readonly<Record<ResourceFamily, readonly RequiredAction[]>> = {
 
 const RESTORE: Readonly<Record<ResourceFamily, readonly RequiredAction[]>> = {
   EBS: [
-    a('ec2:CreateVolume', 'arn:aws:ec2:${region}:${account}:volume/*', R, 'EBSPermissions'),
+    a('ec2:CreateVolume', 'arn:${partition}:ec2:${region}:${account}:volume/*', R, 'EBSPermissions'),
     a('ec2:DescribeSnapshots', '*', R, 'EC2DescribePermissions'),
     a('ec2:DescribeVolumes', '*', R, 'EC2DescribePermissions'),
   ],
@@ -201,46 +217,46 @@ const RESTORE: Readonly<Record<ResourceFamily, readonly RequiredAction[]>> = {
     a('rds:AddTagsToResource', '*', R, 'RDSPermissions'),
   ],
   DynamoDB: [
-    a('dynamodb:DescribeTable', 'arn:aws:dynamodb:${region}:${account}:table/*', R, 'DynamoDBPermissions'),
-    a('dynamodb:RestoreTableFromAwsBackup', 'arn:aws:dynamodb:${region}:${account}:table/*', R, 'DynamoDBRestorePermissions'),
+    a('dynamodb:DescribeTable', 'arn:${partition}:dynamodb:${region}:${account}:table/*', R, 'DynamoDBPermissions'),
+    a('dynamodb:RestoreTableFromAwsBackup', 'arn:${partition}:dynamodb:${region}:${account}:table/*', R, 'DynamoDBRestorePermissions'),
   ],
   EFS: [
-    a('elasticfilesystem:Restore', 'arn:aws:elasticfilesystem:${region}:${account}:file-system/*', R, 'EFSPermissions'),
-    a('elasticfilesystem:CreateFilesystem', 'arn:aws:elasticfilesystem:${region}:${account}:file-system/*', R, 'EFSPermissions'),
-    a('elasticfilesystem:DescribeFilesystems', 'arn:aws:elasticfilesystem:${region}:${account}:file-system/*', R, 'EFSPermissions'),
-    a('elasticfilesystem:DeleteFilesystem', 'arn:aws:elasticfilesystem:${region}:${account}:file-system/*', R, 'EFSPermissions'),
+    a('elasticfilesystem:Restore', 'arn:${partition}:elasticfilesystem:${region}:${account}:file-system/*', R, 'EFSPermissions'),
+    a('elasticfilesystem:CreateFilesystem', 'arn:${partition}:elasticfilesystem:${region}:${account}:file-system/*', R, 'EFSPermissions'),
+    a('elasticfilesystem:DescribeFilesystems', 'arn:${partition}:elasticfilesystem:${region}:${account}:file-system/*', R, 'EFSPermissions'),
+    a('elasticfilesystem:DeleteFilesystem', 'arn:${partition}:elasticfilesystem:${region}:${account}:file-system/*', R, 'EFSPermissions'),
   ],
   S3: [
-    a('s3:CreateBucket', 'arn:aws:s3:::*', S3R, '0'),
-    a('s3:ListBucket', 'arn:aws:s3:::*', S3R, '0'),
-    a('s3:GetBucketVersioning', 'arn:aws:s3:::*', S3R, '0'),
-    a('s3:PutBucketVersioning', 'arn:aws:s3:::*', S3R, '0'),
-    a('s3:PutObject', 'arn:aws:s3:::*/*', S3R, '1'),
-    a('s3:GetObject', 'arn:aws:s3:::*/*', S3R, '1'),
+    a('s3:CreateBucket', 'arn:${partition}:s3:::*', S3R, '0'),
+    a('s3:ListBucket', 'arn:${partition}:s3:::*', S3R, '0'),
+    a('s3:GetBucketVersioning', 'arn:${partition}:s3:::*', S3R, '0'),
+    a('s3:PutBucketVersioning', 'arn:${partition}:s3:::*', S3R, '0'),
+    a('s3:PutObject', 'arn:${partition}:s3:::*/*', S3R, '1'),
+    a('s3:GetObject', 'arn:${partition}:s3:::*/*', S3R, '1'),
   ],
   FSx: [
-    a('fsx:CreateFileSystemFromBackup', 'arn:aws:fsx:${region}:${account}:backup/*', R, 'FsxPermissions'),
-    a('fsx:DescribeBackups', 'arn:aws:fsx:${region}:${account}:backup/*', R, 'FsxBackupPermissions'),
-    a('fsx:DescribeFileSystems', 'arn:aws:fsx:${region}:${account}:file-system/*', R, 'FsxTagPermissions'),
+    a('fsx:CreateFileSystemFromBackup', 'arn:${partition}:fsx:${region}:${account}:backup/*', R, 'FsxPermissions'),
+    a('fsx:DescribeBackups', 'arn:${partition}:fsx:${region}:${account}:backup/*', R, 'FsxBackupPermissions'),
+    a('fsx:DescribeFileSystems', 'arn:${partition}:fsx:${region}:${account}:file-system/*', R, 'FsxTagPermissions'),
   ],
   StorageGateway: [
-    a('storagegateway:DescribeGatewayInformation', 'arn:aws:storagegateway:${region}:${account}:gateway/*', R, 'StorageGatewayGatewayPermissions'),
-    a('storagegateway:ListVolumes', 'arn:aws:storagegateway:${region}:${account}:gateway/*', R, 'StorageGatewayListPermissions'),
+    a('storagegateway:DescribeGatewayInformation', 'arn:${partition}:storagegateway:${region}:${account}:gateway/*', R, 'StorageGatewayGatewayPermissions'),
+    a('storagegateway:ListVolumes', 'arn:${partition}:storagegateway:${region}:${account}:gateway/*', R, 'StorageGatewayListPermissions'),
   ],
   Redshift: [
-    a('redshift:RestoreFromClusterSnapshot', 'arn:aws:redshift:${region}:${account}:cluster:*', R, 'RedshiftClusterSnapshotPermissions'),
-    a('redshift:DescribeClusters', 'arn:aws:redshift:${region}:${account}:cluster:*', R, 'RedshiftClusterPermissions'),
+    a('redshift:RestoreFromClusterSnapshot', 'arn:${partition}:redshift:${region}:${account}:cluster:*', R, 'RedshiftClusterSnapshotPermissions'),
+    a('redshift:DescribeClusters', 'arn:${partition}:redshift:${region}:${account}:cluster:*', R, 'RedshiftClusterPermissions'),
   ],
   VirtualMachine: [
-    a('backup-gateway:Restore', 'arn:aws:backup-gateway:${region}:${account}:hypervisor/*', R, 'GatewayRestorePermissions'),
+    a('backup-gateway:Restore', 'arn:${partition}:backup-gateway:${region}:${account}:hypervisor/*', R, 'GatewayRestorePermissions'),
   ],
   CloudFormation: [
-    a('cloudformation:CreateChangeSet', 'arn:aws:cloudformation:${region}:${account}:stack/*/*', R, 'CloudformationChangeSetPermissions'),
-    a('cloudformation:DescribeChangeSet', 'arn:aws:cloudformation:${region}:${account}:stack/*/*', R, 'CloudformationChangeSetPermissions'),
+    a('cloudformation:CreateChangeSet', 'arn:${partition}:cloudformation:${region}:${account}:stack/*/*', R, 'CloudformationChangeSetPermissions'),
+    a('cloudformation:DescribeChangeSet', 'arn:${partition}:cloudformation:${region}:${account}:stack/*/*', R, 'CloudformationChangeSetPermissions'),
   ],
   Timestream: [
-    a('timestream:StartAwsRestoreJob', 'arn:aws:timestream:${region}:${account}:database/*', R, 'TimestreamResourcePermissions'),
-    a('timestream:GetAwsRestoreStatus', 'arn:aws:timestream:${region}:${account}:database/*', R, 'TimestreamResourcePermissions'),
+    a('timestream:StartAwsRestoreJob', 'arn:${partition}:timestream:${region}:${account}:database/*', R, 'TimestreamResourcePermissions'),
+    a('timestream:GetAwsRestoreStatus', 'arn:${partition}:timestream:${region}:${account}:database/*', R, 'TimestreamResourcePermissions'),
     a('timestream:DescribeEndpoints', '*', R, 'TimestreamEndpointPermissions'),
   ],
 }
@@ -254,9 +270,9 @@ const COPY_VAULT: readonly RequiredAction[] = [
 
 const COPY: Readonly<Partial<Record<ResourceFamily, readonly RequiredAction[]>>> = {
   EBS: [
-    a('ec2:CopySnapshot', 'arn:aws:ec2:${region}::snapshot/*', B, 'EBSCopyPermissions'),
+    a('ec2:CopySnapshot', 'arn:${partition}:ec2:${region}::snapshot/*', B, 'EBSCopyPermissions'),
     a('ec2:DescribeSnapshots', '*', B, 'EC2Permissions'),
-    a('ec2:CreateTags', 'arn:aws:ec2:${region}::snapshot/*', B, 'EBSTagAndDeletePermissions'),
+    a('ec2:CreateTags', 'arn:${partition}:ec2:${region}::snapshot/*', B, 'EBSTagAndDeletePermissions'),
   ],
   EC2: [
     a('ec2:CopyImage', '*', B, 'EC2CopyPermissions'),
@@ -271,8 +287,8 @@ const COPY: Readonly<Partial<Record<ResourceFamily, readonly RequiredAction[]>>>
     a('rds:DescribeDBClusterSnapshots', '*', B, 'DynamoDBBackupPermissions'),
   ],
   FSx: [
-    a('fsx:CopyBackup', 'arn:aws:fsx:${region}:${account}:backup/*', B, 'FsxResourcePermissions'),
-    a('fsx:DescribeBackups', 'arn:aws:fsx:${region}:${account}:backup/*', B, 'FsxBackupPermissions'),
+    a('fsx:CopyBackup', 'arn:${partition}:fsx:${region}:${account}:backup/*', B, 'FsxResourcePermissions'),
+    a('fsx:DescribeBackups', 'arn:${partition}:fsx:${region}:${account}:backup/*', B, 'FsxBackupPermissions'),
   ],
 }
 
@@ -339,6 +355,7 @@ export function requiredActionsFor(job: JobEvidence): ConcreteAction[] {
   if (job.type === 'copy') list.push(...COPY_VAULT)
   const values: Record<string, string> = {
     resource: job.resourceArn ?? '*',
+    partition: jobPartition(job),
     region: job.region,
     account: job.accountId,
     destinationVault: job.destinationBackupVaultArn ?? '*',
@@ -350,6 +367,9 @@ export function requiredActionsFor(job: JobEvidence): ConcreteAction[] {
     .map((r) => (r.resourceArn.includes('${') ? { ...r, resourceArn: '*' } : r))
 }
 
+/** Template values a caller need not give: the commercial partition, as AWS's documents write the ARNs. */
+const TEMPLATE_DEFAULTS: Readonly<Record<string, string>> = { partition: 'aws' }
+
 export function fillTemplate(template: string, values: Record<string, string>): string {
-  return template.replace(/\$\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole)
+  return template.replace(/\$\{(\w+)\}/g, (whole, name: string) => values[name] ?? TEMPLATE_DEFAULTS[name] ?? whole)
 }

@@ -16,7 +16,8 @@ import { defineCheck } from '../define-check.js'
 import { identityInputs, roleCall, votes } from '../lib/iam.js'
 import { jobRoleActions, jobRoleKeyCalls, type NeededAction } from '../lib/job-actions.js'
 import { attachedPolicyArns, resourceFamilyOf, valueOf } from '../lib/evidence.js'
-import { MANAGED_POLICY_ARNS, managedPoliciesFor } from '../required-actions.js'
+import { managedPoliciesFor, managedPolicyArn } from '../required-actions.js'
+import { jobPartition } from '../lib/partition.js'
 import { allowStatement, attachManagedPolicy, removeStatement } from '../lib/snippets.js'
 
 export default defineCheck({
@@ -90,7 +91,7 @@ export default defineCheck({
 
     const first = missing[0]!
     const family = resourceFamilyOf(job)
-    const managed = managedPoliciesFor(job.type, family).map((n) => MANAGED_POLICY_ARNS[n])
+    const managed = managedPoliciesFor(job.type, family).map((n) => managedPolicyArn(n, jobPartition(job)))
     const rest = missing.slice(1).map((m) => m.action)
     const more = rest.length > 0 ? ` (and ${rest.length} more: ${rest.slice(0, 3).join(', ')}${rest.length > 3 ? ', ...' : ''})` : ''
     const data = { ...data0, action: first.action, resource: first.resource, missing: missing.map((m) => m.action), more }
