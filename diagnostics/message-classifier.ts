@@ -107,7 +107,7 @@ const RULES: readonly Rule[] = [
   { id: 'vault-lock-retention', kind: 'non-permission', test: /lifecycle is outside the valid range|retention[^.]*(?:outside|violates)[^.]*(?:vault|lock)|vault lock/i, codes: c('VAULT_LOCK_RETENTION_CONFLICT') },
   { id: 'access-denied-backup-service', kind: 'access-denied', test: /Access Denied trying to call AWS Backup service/i,
     codes: (i) => (i.jobType === 'copy' ? ['VAULT_POLICY_DENIES'] : ['VAULT_POLICY_DENIES', 'IDENTITY_POLICY_MISSING_PERMISSION']) },
-  { id: 's3-describe-permission', kind: 'access-denied', test: /does not have permission to describe resource arn:aws:s3|miss(?:ing)? permission to get bucket versioning/i,
+  { id: 's3-describe-permission', kind: 'access-denied', test: /does not have permission to describe resource arn:aws[a-z-]*:s3|miss(?:ing)? permission to get bucket versioning/i,
     codes: c('S3_BACKUP_POLICY_NOT_ATTACHED', 'IDENTITY_POLICY_MISSING_PERMISSION') },
   { id: 'vss-insufficient-privileges', kind: 'non-permission', test: /VSS[^.]*(?:insufficient privileges|invalid state or insufficient)/i, codes: c('INSTANCE_PROFILE_MISSING_PERMISSION') },
   { id: 'vss-unsupported', kind: 'non-permission', test: /VSS[^.]*(?:unsupported Windows|not installed|not supported)/i, codes: c('UNSUPPORTED_CONFIGURATION') },

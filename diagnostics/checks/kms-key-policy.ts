@@ -12,7 +12,7 @@
  * key"), and the destination vault's key. AWS managed keys are judged by
  * kms-aws-managed-key-cross-account and never edited by customers.
  * A key policy that lets the job role in only by delegating to its account
- * (`arn:aws:iam::ACCOUNT:root`, the default key policy) leaves the decision to
+ * (`arn:PARTITION:iam::ACCOUNT:root`, the default key policy) leaves the decision to
  * IAM: the role's identity policies must then allow the KMS actions, and its
  * permissions boundary too ("Default key policy": it "allows IAM policies to
  * allow access to the KMS key"), judged by the evaluator over all three.
@@ -27,6 +27,7 @@ import { evaluate, tryParsePolicy } from '../../src/policy/index.js'
 import type { EvalRequest, PolicyInput } from '../../src/policy/index.js'
 import { boundaryInput, identityInputs, kmsViaServiceFor, policyInput, roleCall, votes } from '../lib/iam.js'
 import { copyDestinationAccount, isAwsManagedKey, isCrossAccountCopy, keyUses, slrArn, valueOf } from '../lib/evidence.js'
+import { accountRootArn, jobPartition } from '../lib/partition.js'
 import { allowStatement, removeStatement } from '../lib/snippets.js'
 import { unreadableRefs } from '../evidence-refs.js'
 import { jobRoleKmsActions } from '../required-actions.js'
@@ -42,17 +43,18 @@ function keyChecks(e: Evidence, job: JobEvidence): KeyCheck[] {
   const dest = copyDestinationAccount(job)
   const cross = isCrossAccountCopy(job)
   const roleActions = jobRoleKmsActions(job)
+  const partition = jobPartition(job)
   const out: KeyCheck[] = []
   for (const use of keyUses(e, job)) {
     const key = use.key ? valueOf(use.key) : null
     if (!key || isAwsManagedKey(key)) continue
     if (use.role === 'destination-vault') {
-      if (cross && dest) out.push({ key, principalArn: slrArn(dest), entity: 'service-linked-role', actions: SLR_ACTIONS })
+      if (cross && dest) out.push({ key, principalArn: slrArn(partition, dest), entity: 'service-linked-role', actions: SLR_ACTIONS })
       else if (roleArn) out.push({ key, principalArn: roleArn, entity: 'job-role', actions: roleActions })
       continue
     }
     if (roleArn) out.push({ key, principalArn: roleArn, entity: 'job-role', actions: roleActions })
-    if (use.role === 'recovery-point' && cross && dest) out.push({ key, principalArn: slrArn(dest), entity: 'service-linked-role', actions: SLR_SOURCE_KEY_ACTIONS })
+    if (use.role === 'recovery-point' && cross && dest) out.push({ key, principalArn: slrArn(partition, dest), entity: 'service-linked-role', actions: SLR_SOURCE_KEY_ACTIONS })
   }
   return out
 }
@@ -165,7 +167,7 @@ export default defineCheck({
           continue
         }
         if (v.missingContextKeys.length > 0) return { status: 'warn', messageId: 'missing-context', data: { ...data, keys: v.missingContextKeys } }
-        const principal = c.entity === 'service-linked-role' ? `arn:aws:iam::${principalAccount}:root` : c.principalArn
+        const principal = c.entity === 'service-linked-role' ? accountRootArn(jobPartition(job), principalAccount) : c.principalArn
         return {
           status: 'fail', messageId: 'not-allowed', data,
           cause: { ...cause, policy: { kind: 'kms-key', id: key.arn, statement: null } },

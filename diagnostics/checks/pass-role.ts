@@ -13,13 +13,14 @@ import type { MessageHint } from '../message-classifier.js'
 import { defineCheck } from '../define-check.js'
 import { identityInputs, roleCall, votes } from '../lib/iam.js'
 import { valueOf } from '../lib/evidence.js'
+import { jobPartition } from '../lib/partition.js'
 import { allowStatement, removeStatement } from '../lib/snippets.js'
 
 function rolesToPass(e: Evidence, job: JobEvidence, hint: MessageHint): string[] {
   const out = new Set<string>()
   for (const [arn, item] of Object.entries(e.passedRoles)) out.add(item.state === 'read' ? item.value.arn : arn)
   const profile = valueOf(e.restoreMetadata)?.['IamInstanceProfileName']
-  if (profile && out.size === 0) out.add(`arn:aws:iam::${job.accountId}:role/${profile}`)
+  if (profile && out.size === 0) out.add(`arn:${jobPartition(job)}:iam::${job.accountId}:role/${profile}`)
   if (hint.action?.toLowerCase() === 'iam:passrole' && hint.resource?.includes(':role/')) out.add(hint.resource)
   return [...out]
 }

@@ -10,6 +10,7 @@
 import type { JobEvidence } from '../../src/evidence/types.js'
 import { defineCheck } from '../define-check.js'
 import { copyDestinationAccount, resourceFamilyOf, slrArn } from '../lib/evidence.js'
+import { jobPartition } from '../lib/partition.js'
 
 function accountsNeedingSlr(job: JobEvidence): string[] {
   if (job.type === 'copy') return [copyDestinationAccount(job) ?? job.accountId]
@@ -39,7 +40,7 @@ export default defineCheck({
       if (item.state === 'absent') {
         return {
           status: 'fail', messageId: 'missing', data: { accountId, jobType: job.type },
-          cause: { code: 'SERVICE_LINKED_ROLE_MISSING', entity: 'service-linked-role', policy: null, action: null, resource: slrArn(accountId) },
+          cause: { code: 'SERVICE_LINKED_ROLE_MISSING', entity: 'service-linked-role', policy: null, action: null, resource: slrArn(jobPartition(job), accountId) },
           remediation: {
             steps: [`In account ${accountId}: aws iam create-service-linked-role --aws-service-name backup.amazonaws.com (or open the AWS Backup console there once, which creates it).`],
             policySnippet: null,

@@ -17,6 +17,7 @@ import type { Evidence, JobEvidence, VaultEvidence } from '../../src/evidence/ty
 import { defineCheck } from '../define-check.js'
 import { policyInput, roleCall, votes } from '../lib/iam.js'
 import { arnAccount, isCrossAccountCopy, valueOf } from '../lib/evidence.js'
+import { accountRootArn, jobPartition } from '../lib/partition.js'
 import { allowStatement, removeStatement } from '../lib/snippets.js'
 
 /** `entity`: who makes the call — the job role, or (Start*Job) the caller that started the job. */
@@ -66,7 +67,7 @@ export default defineCheck({
       const policy = vault.accessPolicy.state === 'read' ? policyInput('vault', vault.arn, vault.accessPolicy.value) : null
       const data = { vaultArn: vault.arn, action, roleArn, sourceAccount }
       const cause = { code: 'VAULT_POLICY_DENIES', entity: call.entity, action, resource: vault.arn } as const
-      const addStatement = allowStatement('AllowCopyIntoFromSourceAccount', [action], ['*'], { Principal: { AWS: `arn:aws:iam::${sourceAccount}:root` } })
+      const addStatement = allowStatement('AllowCopyIntoFromSourceAccount', [action], ['*'], { Principal: { AWS: accountRootArn(jobPartition(job), sourceAccount) } })
       if (!policy) {
         if (!call.mustAllow) continue
         return {

@@ -25,7 +25,8 @@ export function arnRegion(arn: string | null | undefined): string | null {
 }
 
 export const SLR_NAME = 'AWSServiceRoleForBackup'
-export const slrArn = (accountId: string): string => `arn:aws:iam::${accountId}:role/aws-service-role/backup.amazonaws.com/${SLR_NAME}`
+/** AWSServiceRoleForBackup of an account, in the job's partition (lib/partition.ts `jobPartition`). */
+export const slrArn = (partition: string, accountId: string): string => `arn:${partition}:iam::${accountId}:role/aws-service-role/backup.amazonaws.com/${SLR_NAME}`
 export const DEFAULT_ROLE_NAME = 'AWSBackupDefaultServiceRole'
 
 /** The destination account of a copy (from the destination vault ARN), null for other jobs. */

@@ -10,6 +10,7 @@ import type { MessageHint } from '../message-classifier.js'
 import { jobRoleKmsActions, requiredActionsFor } from '../required-actions.js'
 import { arnAccount, isCrossAccountCopy, keyUses, roleName } from './evidence.js'
 import { kmsViaServiceFor } from './iam.js'
+import { jobPartition } from './partition.js'
 
 export interface NeededAction {
   action: string
@@ -24,7 +25,7 @@ export interface NeededAction {
 
 const OWN_CHECKS = /^(kms:|iam:passrole$|sts:assumerole$)/i
 
-/** Whether IAM's message names the job role's session (arn:aws:sts::ACCT:assumed-role/ROLE/...). */
+/** Whether IAM's message names the job role's session (arn:PARTITION:sts::ACCT:assumed-role/ROLE/...). */
 export function hintIsAboutRole(hint: MessageHint, roleArn: string | null): boolean {
   if (hint.principal === null || roleArn === null) return hint.principal === null
   return hint.principal.includes(`:assumed-role/${roleName(roleArn)}/`) || hint.principal === roleArn
@@ -53,7 +54,7 @@ export function jobRoleActions(job: JobEvidence, hint: MessageHint): NeededActio
 
 export interface KeyCall {
   action: string
-  /** The key's ARN; `arn:aws:kms:REGION:ACCOUNT:key/*` when only the status message says a key was used. */
+  /** The key's ARN; `arn:PARTITION:kms:REGION:ACCOUNT:key/*` when only the status message says a key was used. */
   resource: string
   kmsViaService: string
   source: 'evidence' | 'message'
@@ -84,7 +85,7 @@ export function jobRoleKeyCalls(evidence: Evidence, job: JobEvidence, hint: Mess
   const keyRefused = hint.kind === 'access-denied' && hint.codes.includes('KMS_KEY_POLICY_DENIES')
   if (namedAction === null && !keyRefused) return out
   const named = hint.resource !== null && /^arn:aws[a-z-]*:kms:/.test(hint.resource) ? hint.resource : null
-  const wildcard = `arn:aws:kms:${job.region}:${arnAccount(job.resourceArn) ?? job.accountId}:key/*`
+  const wildcard = `arn:${jobPartition(job)}:kms:${job.region}:${arnAccount(job.resourceArn) ?? job.accountId}:key/*`
   // The key the message names; else the keys the evidence shows; else any key of the job's account.
   const targets = named !== null ? [named] : keys.length > 0 ? keys : [wildcard]
   for (const resource of targets) {
