@@ -8,7 +8,8 @@
  * names the role ARN is still limited by the boundary (same page, "resource-based
  * policies": only grants to a role session ARN or an IAM user escape it), so a
  * boundary without kms actions blocks the job even where the key policy lets the
- * role in by name.
+ * role in by name. A restore's iam:PassRole of the instance profile's role
+ * (lib/pass-role-calls.ts) is judged too: pass-role only judges the identity side.
  * Fail → PERMISSION_BOUNDARY_BLOCKS with policy.id = the boundary's ARN
  * (statement: the Deny, or null when nothing allows). Pass when there is no boundary.
  */
@@ -16,6 +17,7 @@ import { defineCheck, type CheckResult } from '../define-check.js'
 import { evaluate, tryParsePolicy } from '../../src/policy/index.js'
 import { boundaryInput, identityInputs, policyInput, roleCall, votes } from '../lib/iam.js'
 import { jobRoleActions, jobRoleKeyCalls } from '../lib/job-actions.js'
+import { passRoleCalls } from '../lib/pass-role-calls.js'
 import { lookupKey, valueOf } from '../lib/evidence.js'
 import { allowStatement, removeStatement } from '../lib/snippets.js'
 
@@ -40,8 +42,9 @@ export default defineCheck({
     if (!boundary) return { status: 'pass', messageId: 'no-boundary', data: {} }
     const identity = identityInputs(role)
     const blocked: { action: string; resource: string }[] = []
-    for (const need of jobRoleActions(job, hint)) {
-      const req = roleCall(evidence, job, role.arn, need.action, need.resource)
+    const needs: { action: string; resource: string; passedToService?: string }[] = [...jobRoleActions(job, hint), ...passRoleCalls(evidence, job, hint)]
+    for (const need of needs) {
+      const req = roleCall(evidence, job, role.arn, need.action, need.resource, need.passedToService ? { passedToService: need.passedToService } : {})
       const b = votes([boundary], req)
       const deny = b.denies[0]
       if (deny) return explicitDeny(boundary.id, deny.statement, need.action, need.resource, removeStatement(deny, boundary.document))

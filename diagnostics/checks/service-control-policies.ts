@@ -6,13 +6,16 @@
  * SCPs do not restrict service-linked roles nor the management account).
  * The job role's KMS calls on the keys it uses are judged here too (lib/job-actions.ts
  * `jobRoleKeyCalls`): key policies do not lift an SCP, and KMS authorizes calls a
- * service makes for the role with the role's permissions.
+ * service makes for the role with the role's permissions. So is a restore's iam:PassRole of
+ * the instance profile's role (lib/pass-role-calls.ts): an SCP guardrail on PassRole refuses
+ * it however the job role's own policies allow it.
  * Fail: a Deny → SCP_DENIES (SCP id + Sid); a level where nothing allows →
  * SCP_NOT_ALLOWED (the policies attached at that level).
  */
 import { defineCheck } from '../define-check.js'
 import { isManagementAccount, orgLevels, roleCall, votes } from '../lib/iam.js'
 import { jobRoleActions, jobRoleKeyCalls } from '../lib/job-actions.js'
+import { passRoleCalls } from '../lib/pass-role-calls.js'
 import { valueOf } from '../lib/evidence.js'
 import { removeStatement } from '../lib/snippets.js'
 
@@ -40,12 +43,14 @@ export default defineCheck({
     const roleArn = job.iamRoleArn ?? valueOf(evidence.jobRole)?.arn
     const levels = orgLevels(evidence, job.accountId, 'scps')
     if (!levels || !roleArn) return { status: 'warn', messageId: 'path-unknown', data: { accountId: job.accountId } }
-    const needs: { action: string; resource: string; kmsViaService?: string }[] = [
+    const needs: { action: string; resource: string; kmsViaService?: string; passedToService?: string }[] = [
       ...jobRoleActions(job, hint),
+      ...passRoleCalls(evidence, job, hint),
       ...jobRoleKeyCalls(evidence, job, hint),
     ]
     for (const need of needs) {
-      const req = roleCall(evidence, job, roleArn, need.action, need.resource, need.kmsViaService ? { kmsViaService: need.kmsViaService } : {})
+      const opts = { ...(need.kmsViaService ? { kmsViaService: need.kmsViaService } : {}), ...(need.passedToService ? { passedToService: need.passedToService } : {}) }
+      const req = roleCall(evidence, job, roleArn, need.action, need.resource, opts)
       for (const level of levels) {
         const v = votes(level.policies, req, level.levelId)
         const deny = v.denies[0]

@@ -2,7 +2,7 @@ import t from 'tap'
 import check from '../../../diagnostics/checks/permissions-boundary.js'
 import { runCheckCases } from '../../helpers/check-tester.js'
 import type { JobEvidence } from '../../../src/evidence/types.js'
-import { ACCT, KEY_ID, REGION, aKey, aRole, allow, anEvidence, customerPolicy, deny, doc, keyArn, managedPolicy, read, withRole } from '../../helpers/evidence-builders.js'
+import { ACCT, KEY_ID, REGION, aKey, aRestoreEvidence, aRole, allow, anEvidence, customerPolicy, deny, doc, keyArn, managedPolicy, read, withRole } from '../../helpers/evidence-builders.js'
 
 const RDS_JOB = { resourceType: 'RDS', resourceArn: `arn:aws:rds:us-east-1:${ACCT}:db:orders-db` }
 const withBoundary = (d: ReturnType<typeof doc>, job: Partial<JobEvidence> = RDS_JOB) =>
@@ -45,4 +45,16 @@ runCheckCases(t, check, [
     action: 'kms:DescribeKey', resource: keyArn(KEY_ID), verdict: 'PERMISSION_BOUNDARY_BLOCKS',
   },
   { name: 'boundary with kms, the vault key policy names the role', evidence: efsWithBoundary(doc(allow(['backup:*', 'elasticfilesystem:*', 'tag:GetResources', 'kms:*']))), status: 'pass', messageId: 'allows' },
+  // An EC2 restore passes the instance profile's role (restoring-ec2.html): the boundary limits iam:PassRole like any action.
+  {
+    name: 'EC2 restore: identity policies allow iam:PassRole, the boundary does not',
+    evidence: withRole(aRestoreEvidence(), aRole({ name: 'ec2-restore', managed: [managedPolicy('AWSBackupServiceRolePolicyForRestores')], boundary: customerPolicy('workload-boundary', doc(allow(['ec2:*', 'ebs:*', 'backup:*', 'kms:*', 'tag:*']))) })),
+    status: 'fail', messageId: 'not-allowed', code: 'PERMISSION_BOUNDARY_BLOCKS', entity: 'job-role', policy: { kind: 'boundary', id: BOUNDARY, statement: null },
+    action: 'iam:PassRole', resource: `arn:aws:iam::${ACCT}:role/app-instance-role`, verdict: 'PERMISSION_BOUNDARY_BLOCKS',
+  },
+  {
+    name: 'EC2 restore: the boundary allows iam:PassRole',
+    evidence: withRole(aRestoreEvidence(), aRole({ name: 'ec2-restore', managed: [managedPolicy('AWSBackupServiceRolePolicyForRestores')], boundary: customerPolicy('workload-boundary', doc(allow(['ec2:*', 'ebs:*', 'backup:*', 'kms:*', 'tag:*', 'iam:PassRole']))) })),
+    status: 'pass', messageId: 'allows',
+  },
 ])

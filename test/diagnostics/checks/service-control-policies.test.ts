@@ -1,7 +1,7 @@
 import t from 'tap'
 import check from '../../../diagnostics/checks/service-control-policies.js'
 import { runCheckCases } from '../../helpers/check-tester.js'
-import { ACCT, DEST, FULL_ACCESS, KEY_ID, REGION, aCopyEvidence, aLevel, absent, anEvidence, anOrg, doc, keyArn, read, unreadable } from '../../helpers/evidence-builders.js'
+import { ACCT, DEST, FULL_ACCESS, KEY_ID, REGION, aCopyEvidence, aLevel, aRestoreEvidence, absent, anEvidence, anOrg, doc, keyArn, read, unreadable } from '../../helpers/evidence-builders.js'
 import type { OrgPolicy } from '../../../src/evidence/types.js'
 
 const scp = (id: string, ...stmts: Record<string, unknown>[]): OrgPolicy => ({ id, name: id, type: 'SERVICE_CONTROL_POLICY', awsManaged: false, document: doc(...stmts) })
@@ -67,4 +67,17 @@ runCheckCases(t, check, [
   { name: 'SCPs unreadable → unknown', evidence: withLevels([aLevel('r-ex12'), { ...aLevel('ou-ex12-produnit'), scps: unreadable('organizations:ListPoliciesForTarget', 'AccessDeniedException') }, aLevel(ACCT)]), status: 'unknown', data: { call: 'organizations:ListPoliciesForTarget' } },
   { name: 'not in an organization', evidence: anEvidence({ organization: absent('AWSOrganizationsNotInUseException') }), status: 'skipped' },
   { name: 'management account is exempt', evidence: anEvidence({ organization: read({ id: 'o-exampleorg1', managementAccountId: ACCT, accounts: {} }) }), status: 'skipped' },
+  // An EC2 restore passes the instance profile's role (restoring-ec2.html); an SCP guardrail on iam:PassRole refuses it
+  // whatever the job role's identity policies allow (the default role's restore policy allows it).
+  {
+    name: 'EC2 restore: an SCP denies passing roles outside /workload/',
+    evidence: aRestoreEvidence({ organization: anOrg([ACCT], { levels: { [ACCT]: [aLevel('r-ex12'), aLevel('ou-ex12-produnit', [FULL_ACCESS, scp('p-passguard', { Sid: 'DenyPassOutsideWorkload', Effect: 'Deny', Action: 'iam:PassRole', NotResource: 'arn:aws:iam::*:role/workload/*' })]), aLevel(ACCT)] } }) }),
+    status: 'fail', messageId: 'denies', code: 'SCP_DENIES', entity: 'job-role', policy: { kind: 'scp', id: 'p-passguard', statement: 'DenyPassOutsideWorkload' },
+    action: 'iam:PassRole', resource: `arn:aws:iam::${ACCT}:role/app-instance-role`, verdict: 'SCP_DENIES',
+  },
+  {
+    name: 'EC2 restore: an SCP denies passing roles to services other than EC2',
+    evidence: aRestoreEvidence({ organization: anOrg([ACCT], { levels: { [ACCT]: [aLevel('r-ex12', [FULL_ACCESS, scp('p-passguard2', { Sid: 'PassOnlyToEc2', Effect: 'Deny', Action: 'iam:PassRole', Resource: '*', Condition: { StringNotEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } })]), aLevel('ou-ex12-produnit'), aLevel(ACCT)] } }) }),
+    status: 'pass', messageId: 'allowed',
+  },
 ])
