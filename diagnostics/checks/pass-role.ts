@@ -4,26 +4,16 @@
  * with iam:PassedToService = ec2.amazonaws.com ("Restoring an Amazon EC2
  * instance", https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-ec2.html;
  * https://repost.aws/knowledge-center/aws-backup-encoded-authorization-failure).
- * Roles to pass: the restore metadata's IamInstanceProfileName, roles evidence
+ * Roles to pass (lib/pass-role-calls.ts, shared with the SCP and boundary checks, which
+ * judge the same call): the restore metadata's IamInstanceProfileName, roles evidence
  * collection read for it, and a role a decoded authorization message names.
  * Fail → PASSROLE_NOT_ALLOWED (resource = the passed role ARN).
  */
-import type { Evidence, JobEvidence } from '../../src/evidence/types.js'
-import type { MessageHint } from '../message-classifier.js'
 import { defineCheck } from '../define-check.js'
 import { identityInputs, roleCall, votes } from '../lib/iam.js'
 import { valueOf } from '../lib/evidence.js'
-import { jobPartition } from '../lib/partition.js'
+import { rolesToPass } from '../lib/pass-role-calls.js'
 import { allowStatement, removeStatement } from '../lib/snippets.js'
-
-function rolesToPass(e: Evidence, job: JobEvidence, hint: MessageHint): string[] {
-  const out = new Set<string>()
-  for (const [arn, item] of Object.entries(e.passedRoles)) out.add(item.state === 'read' ? item.value.arn : arn)
-  const profile = valueOf(e.restoreMetadata)?.['IamInstanceProfileName']
-  if (profile && out.size === 0) out.add(`arn:${jobPartition(job)}:iam::${job.accountId}:role/${profile}`)
-  if (hint.action?.toLowerCase() === 'iam:passrole' && hint.resource?.includes(':role/')) out.add(hint.resource)
-  return [...out]
-}
 
 export default defineCheck({
   id: 'pass-role',

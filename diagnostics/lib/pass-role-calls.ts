@@ -13,6 +13,7 @@
 import type { Evidence, JobEvidence } from '../../src/evidence/types.js'
 import type { MessageHint } from '../message-classifier.js'
 import { valueOf } from './evidence.js'
+import { jobPartition } from './partition.js'
 
 export interface PassRoleCall {
   action: 'iam:PassRole'
@@ -21,22 +22,13 @@ export interface PassRoleCall {
   passedToService: string
 }
 
-/** The partition of the job's own ARNs (arn:PARTITION:...), `aws` when the job names none. */
-function partitionOf(job: JobEvidence): string {
-  for (const arn of [job.iamRoleArn, job.resourceArn, job.backupVaultArn]) {
-    const p = arn?.startsWith('arn:') ? arn.split(':')[1] : undefined
-    if (p) return p
-  }
-  return 'aws'
-}
-
-/** ARNs of the roles the restore passes (empty for other jobs and for restores that pass none). */
+/** ARNs of the roles the restore passes (empty for other jobs and for restores that pass none); the profile's role in the job's partition. */
 export function rolesToPass(e: Evidence, job: JobEvidence, hint: MessageHint): string[] {
   if (job.type !== 'restore') return []
   const out = new Set<string>()
   for (const [arn, item] of Object.entries(e.passedRoles)) out.add(item.state === 'read' ? item.value.arn : arn)
   const profile = valueOf(e.restoreMetadata)?.['IamInstanceProfileName']
-  if (profile && out.size === 0) out.add(`arn:${partitionOf(job)}:iam::${job.accountId}:role/${profile}`)
+  if (profile && out.size === 0) out.add(`arn:${jobPartition(job)}:iam::${job.accountId}:role/${profile}`)
   if (hint.action?.toLowerCase() === 'iam:passrole' && hint.resource?.includes(':role/')) out.add(hint.resource)
   return [...out]
 }
