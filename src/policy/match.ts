@@ -55,6 +55,19 @@ export function accountOfPrincipalEntry(entry: string): string | null {
   return m === null ? null : (m[1] as string)
 }
 
+/**
+ * Whether an account entry names the principal's account: same id, and for a root ARN the
+ * same partition (account ids are unique within a partition only — a GovCloud or China
+ * account is not the commercial account with the same digits). A bare id is read in the
+ * policy's own partition, which is the principal's wherever policies can name it.
+ */
+function namesAccountOf(entry: string, p: Principal): boolean {
+  if (p.accountId === null || accountOfPrincipalEntry(entry) !== p.accountId) return false
+  if (!entry.startsWith('arn:')) return true
+  const principalPartition = p.arn.startsWith('arn:') ? p.arn.split(':')[1] : undefined
+  return principalPartition === undefined || entry.split(':')[1] === principalPartition
+}
+
 const RANK: Record<PrincipalMatch, number> = { session: 5, exact: 4, role: 3, wildcard: 2, account: 1 }
 
 /**
@@ -77,9 +90,8 @@ export function principalMatch(spec: PrincipalSpec, p: Principal): PrincipalMatc
   }
   if (spec.anyAws) take('wildcard')
   for (const a of spec.aws) {
-    const acct = accountOfPrincipalEntry(a)
-    if (acct !== null) {
-      if (p.accountId === acct) take(p.type === 'root' ? 'exact' : 'account')
+    if (accountOfPrincipalEntry(a) !== null) {
+      if (namesAccountOf(a, p)) take(p.type === 'root' ? 'exact' : 'account')
     } else if (p.type === 'assumed-role') {
       if (a === p.arn) take('session')
       else if (p.roleArn !== undefined && a === p.roleArn) take('role')
@@ -102,7 +114,7 @@ export function notPrincipalExempts(spec: PrincipalSpec, p: Principal, opts: Mat
   if (spec.any) return true
   if (p.type === 'service') return spec.service.includes(p.arn.toLowerCase())
   if (spec.anyAws) return true
-  const accountListed = spec.aws.some((a) => accountOfPrincipalEntry(a) === p.accountId && p.accountId !== null)
+  const accountListed = spec.aws.some((a) => namesAccountOf(a, p))
   switch (p.type) {
     case 'root':
       return accountListed

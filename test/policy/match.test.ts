@@ -46,6 +46,7 @@ t.test('Resource [IAM JSON policy elements: Resource — ARN components, case-se
 t.test('Principal [IAM JSON policy elements: Principal]', async (t) => {
   const svc: Principal = { type: 'service', arn: 'backup.amazonaws.com', accountId: null }
   const user: Principal = { type: 'user', arn: `arn:aws:iam::${ACCT}:user/alice`, accountId: ACCT }
+  const gov: Principal = { type: 'assumed-role', arn: `arn:aws-us-gov:sts::${ACCT}:assumed-role/BackupRole/s`, roleArn: `arn:aws-us-gov:iam::${ACCT}:role/BackupRole`, accountId: ACCT }
   const rows: Array<[unknown, Principal, string | null]> = [
     ['*', session(), 'wildcard'],
     ['*', svc, 'wildcard'],
@@ -62,6 +63,11 @@ t.test('Principal [IAM JSON policy elements: Principal]', async (t) => {
     [{ Service: 'backup.amazonaws.com' }, svc, 'exact'],
     [{ Service: 'ec2.amazonaws.com' }, svc, null],
     [{ Service: 'backup.amazonaws.com' }, session(), null],
+    // Account ids are unique within a partition: a GovCloud root ARN is another account.
+    [{ AWS: `arn:aws-us-gov:iam::${ACCT}:root` }, session(), null],
+    [{ AWS: `arn:aws-us-gov:iam::${ACCT}:root` }, gov, 'account'],
+    [{ AWS: `arn:aws:iam::${ACCT}:root` }, gov, null],
+    [{ AWS: ACCT }, gov, 'account'],
   ]
   for (const [principal, who, expected] of rows) {
     const r = matchStatements(policy('vault', [{ Effect: 'Allow', Principal: principal, Action: '*', Resource: '*' }]), req('backup:StartBackupJob', '*', {}, who))
@@ -79,6 +85,7 @@ t.test('NotPrincipal [IAM JSON policy elements: NotPrincipal — account, then r
     [[`arn:aws:iam::${ACCT}:root`], admin, true, 'account alone exempts only the account principal'],
     [[admin.arn, ACCT], admin, false, 'session ARN + bare account id'],
     [[`arn:aws:iam::${OTHER}:root`], admin, true, 'another account listed'],
+    [[`arn:aws:iam::${ACCT}:role/Admin`, `arn:aws-cn:iam::${ACCT}:root`], admin, true, 'the account listed in another partition is not this account'],
   ]
   for (const [list, who, denied, note] of rows) {
     const r = matchStatements(policy('vault', [{ Effect: 'Deny', NotPrincipal: { AWS: list }, Action: '*', Resource: '*' }]), req('backup:DeleteRecoveryPoint', '*', {}, who))
