@@ -128,7 +128,10 @@ const RULES: readonly Rule[] = [
     test: /UnsupportedOperation|not supported|cannot be copied to another AWS account|No objects were backed up|already has continuous backup enabled|needs a subscription for the service|versioning (?:is )?not enabled|requires? versioning/i,
     codes: c('UNSUPPORTED_CONFIGURATION') },
   { id: 'resource-state', kind: 'non-permission',
-    test: /not online|not in (?:a |an )?(?:valid|available|available state)|invalid(?:DBInstance|DBCluster)?State|IncorrectState|is (?:stopped|modifying|storage-full|in use)|state of the (?:resource|instance)/i,
+    // RDS relays its InvalidDBInstanceState / InvalidDBClusterStateFault descriptions (RDS API Reference, CreateDBSnapshot and
+    // CreateDBClusterSnapshot, Errors): "The DB instance isn't in a valid state.", "The requested operation can't be performed
+    // while the cluster is in this state." (the source must be available, or storage-optimization).
+    test: /not online|not in (?:a |an )?(?:valid|available|available state)|(?:isn['’]t|is not|not currently) in (?:a valid|the available) state|can['’]t be performed while the (?:DB )?cluster is in this state|invalid(?:DBInstance|DBCluster)?State|IncorrectState|is (?:stopped|modifying|storage-full|in use)|state of the (?:resource|instance)/i,
     codes: c('RESOURCE_STATE_INVALID') },
   { id: 'resource-not-found', kind: 'non-permission', test: /(?:was |were )?not found|does not exist|NotFound|no longer exists/i, codes: c('RESOURCE_NOT_FOUND') },
   { id: 'aws-internal', kind: 'non-permission', test: /token expired|fatal error|contact AWS Support|internal (?:error|failure)|InternalFailure|ServiceUnavailable|service is unavailable|try again/i,

@@ -145,6 +145,21 @@ t.test('specific texts win over the general ones that also match them', async (t
   t.equal(c('Backup job was stopped by user.'), 'STOPPED_BY_USER')
 })
 
+t.test('RDS state errors relayed without their error code are RESOURCE_STATE_INVALID', async (t) => {
+  // The descriptions of InvalidDBInstanceState and InvalidDBClusterStateFault (RDS API Reference, CreateDBSnapshot /
+  // CreateDBClusterSnapshot): AWS Backup relays a service's error text (ABK-070, ABK-071, ABK-079), with or without the SDK suffix.
+  for (const message of [
+    "The DB instance isn't in a valid state.",
+    'The DB instance isn’t in a valid state.',
+    "The requested operation can't be performed while the cluster is in this state.",
+    'Cannot create a snapshot because the database instance orders-db is not currently in the available state.',
+  ]) {
+    const h = classifyMessage({ message, jobType: 'backup', resourceType: 'RDS' })
+    t.same([h.ruleId, h.codes[0], h.strength], ['resource-state', 'RESOURCE_STATE_INVALID', 'strong'], message)
+    t.equal(diagnose(anEvidence({}, { resourceType: 'RDS', resourceArn: 'arn:aws:rds:us-east-1:111111111111:db:orders-db', statusMessage: message })).rootCause.code, 'RESOURCE_STATE_INVALID')
+  }
+})
+
 t.test('unseen messages degrade to evidence-only', async (t) => {
   for (const message of ['Something unexpected happened in zone 7', 'Le travail a échoué', 'Error code 0x80070005']) {
     const h = classifyMessage({ message, jobType: 'backup', resourceType: 'EBS' })
