@@ -9,9 +9,9 @@
  *    policy...). Weak hints never pick; they only fail to contradict.
  * 2. Evidence and a strong message that disagree → the evidence decides, the
  *    summary says so, confidence drops to medium.
- * 3. Evidence partial (some check `unknown`) → the most likely cause, at most
- *    medium confidence (unless the message itself states a non-permission cause,
- *    which no unread policy could change).
+ * 3. Evidence partial (some check `unknown`, or any gap) → the most likely cause,
+ *    at most medium confidence (api.md: partial evidence lowers confidence, even
+ *    for a cause the message states).
  * 4. No failing finding: the message alone names the cause (low confidence, or
  *    medium when unread evidence could hold it); `UNDETERMINED` only when neither
  *    evidence nor message supports any code.
@@ -70,9 +70,10 @@ export function decideVerdict(findings: readonly Finding[], hint: MessageHint, g
       confidence = 'medium'
       summary += ` (The status message points to ${hint.codes[0]}, which the evidence does not show.)`
     }
-    const statedByMessage = byHint !== null && hint.kind === 'non-permission'
-    const endsTheJob = terminal !== null
-    if (partial && unknown.length > 0 && !statedByMessage && !endsTheJob) confidence = cap(confidence, 'medium')
+    // api.md: a diagnosis that could read only part of the evidence comes "with gaps and a lower
+    // confidence" — even when the message states the cause or the job did not fail, the unread
+    // items are evidence the verdict did not weigh, so it is never `high` beside a gap.
+    if (partial) confidence = cap(confidence, 'medium')
     const others = terminal ? [] : failing.filter((f) => f !== chosen)
     return {
       rootCause: { ...chosen.rootCause, summary },

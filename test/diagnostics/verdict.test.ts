@@ -57,10 +57,22 @@ t.test('partial evidence lowers confidence', async (t) => {
   t.equal(v.confidence, 'medium')
 })
 
-t.test('a non-permission cause stated by the message is not weakened by unrelated gaps', async (t) => {
+t.test('a non-permission cause stated by the message keeps its code beside gaps, at lowered confidence (api.md)', async (t) => {
   const v = decideVerdict([unknown('scp', 8), fail('np', 21, 'QUOTA_EXCEEDED')], hint('Subscriber limit exceeded: You have reached the maximum concurrent number of backups'), [{ what: 'SCPs', reason: 'x' }])
   t.equal(v.rootCause.code, 'QUOTA_EXCEEDED')
-  t.equal(v.confidence, 'high')
+  t.equal(v.confidence, 'medium')
+})
+
+t.test('any gap lowers confidence, even when no check went unknown or the verdict is terminal', async (t) => {
+  // A vault that does not exist (read, and stated by the message) beside a job role the reader could not read.
+  const gap = [{ what: 'job role', reason: 'AccessDenied on iam:GetRole' }]
+  const v1 = decideVerdict([fail('tv', 9, 'VAULT_NOT_FOUND')], hint('Backup job failed because backup vault arn:aws:backup:us-east-1:1:backup-vault:v does not exist.'), gap)
+  t.equal(v1.rootCause.code, 'VAULT_NOT_FOUND')
+  t.equal(v1.confidence, 'medium')
+  const v2 = decideVerdict([fail('job-state', 1, 'STOPPED_BY_USER'), unknown('r', 3)], hint('Backup job was stopped by user.'), gap)
+  t.equal(v2.rootCause.code, 'STOPPED_BY_USER')
+  t.equal(v2.confidence, 'medium')
+  t.equal(decideVerdict([fail('tv', 9, 'VAULT_NOT_FOUND')], hint(null), []).confidence, 'high', 'no gap: high')
 })
 
 t.test('message only: low confidence, or medium when unread evidence could hold the cause', async (t) => {
