@@ -9,19 +9,10 @@
  * Service principals (backup.amazonaws.com) are the same in every partition.
  */
 import type { JobEvidence } from '../../src/evidence/types.js'
+import { partitionOf } from '../../src/partition.js'
 
-/**
- * The partition of a region. The same table as src/aws/context.ts `partitionOf` (the
- * AWS layer builds the reader role's ARN with it), kept here so that the diagnostics
- * stay free of the SDK; test/diagnostics/partitions.test.ts keeps the two in step.
- */
-export function partitionOfRegion(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn'
-  if (region.startsWith('us-gov-')) return 'aws-us-gov'
-  if (region.startsWith('us-iso-')) return 'aws-iso'
-  if (region.startsWith('us-isob-')) return 'aws-iso-b'
-  return 'aws'
-}
+/** The partition of a region: the one table the AWS layer uses too (src/partition.ts). */
+export { partitionOf as partitionOfRegion }
 
 /** The partition field of an ARN (`arn:PARTITION:service:…`), null when it is not an ARN. */
 export function arnPartition(arn: string | null | undefined): string | null {
@@ -39,7 +30,7 @@ export function jobPartition(job: JobEvidence): string {
     const p = arnPartition(arn)
     if (p !== null) return p
   }
-  return partitionOfRegion(job.region)
+  return partitionOf(job.region)
 }
 
 /** `arn:PARTITION:iam::ACCOUNT:root`, the account as a whole as a policy principal. */

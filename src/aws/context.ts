@@ -37,6 +37,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations'
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types'
 import { isAccountId, isRegion } from '../validate.js'
+import { partitionOf } from '../partition.js'
 import { AwsCallError } from './errors.js'
 import type { AwsErrorClass } from './errors.js'
 import { SingleFlightCache } from './cache.js'
@@ -149,14 +150,8 @@ function bump(scope: CallScope | undefined, field: 'calls' | 'cacheHits' | 'cach
   for (let s = scope; s !== undefined; s = s.parent) s[field]++
 }
 
-/** The partition of a region: role ARNs differ in China and GovCloud. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn'
-  if (region.startsWith('us-gov-')) return 'aws-us-gov'
-  if (region.startsWith('us-iso-')) return 'aws-iso'
-  if (region.startsWith('us-isob-')) return 'aws-iso-b'
-  return 'aws'
-}
+/** The partition of a region: role ARNs differ in China and GovCloud (src/partition.ts). */
+export { partitionOf }
 
 const EXPIRY_MARGIN_MS = 5 * 60_000
 /** Sockets per (service, region) endpoint, all accounts together (the SDK's default is 50 per client). */

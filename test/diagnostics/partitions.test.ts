@@ -87,8 +87,13 @@ const EFS_RESTORE = anEvidence({}, {
 const EFS_RESTORE_ACTIONS = ['elasticfilesystem:Restore', 'elasticfilesystem:CreateFilesystem', 'elasticfilesystem:DescribeFilesystems', 'elasticfilesystem:DeleteFilesystem']
 
 t.test('the partition of a job', async (t) => {
-  for (const r of ['us-east-1', 'eu-central-2', 'us-gov-west-1', 'us-gov-east-1', 'cn-north-1', 'cn-northwest-1', 'us-iso-east-1', 'us-isob-east-1']) {
-    t.equal(partitionOfRegion(r), partitionOf(r), `${r}: as the AWS layer builds the reader role's ARN`)
+  const expected: Record<string, string> = {
+    'us-east-1': 'aws', 'eu-central-2': 'aws', 'us-gov-west-1': 'aws-us-gov', 'us-gov-east-1': 'aws-us-gov',
+    'cn-north-1': 'aws-cn', 'cn-northwest-1': 'aws-cn', 'us-iso-east-1': 'aws-iso', 'us-isob-east-1': 'aws-iso-b',
+  }
+  for (const [r, p] of Object.entries(expected)) {
+    t.equal(partitionOfRegion(r), p, r)
+    t.equal(partitionOf(r), p, `${r}: the same table as the AWS layer's (reader role ARN)`)
   }
   t.equal(jobPartition(aJob()), 'aws')
   for (const p of PARTITIONS) {
