@@ -87,6 +87,11 @@ export interface CheckMeta<M extends string> {
   skipUnless?: (evidence: Evidence, job: JobEvidence) => string | null
   /** Every root-cause code a failure of this check can name. */
   rootCauses: readonly string[]
+  /**
+   * Pass message ids that judged nothing (no role to pass, no status to read...): such a pass
+   * does not rule out a code the status message suggests (verdict.ts).
+   */
+  passesWithoutEvidence?: readonly M[]
   /** Message templates by id; `{{name}}` is replaced with `data.name`. */
   messages: Readonly<Record<M, string>>
   /** The AWS documentation page the check rests on. */

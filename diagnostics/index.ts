@@ -6,7 +6,8 @@
  */
 import type { Evidence, JobEvidence } from '../src/evidence/types.js'
 import type { Check } from './define-check.js'
-import type { Diagnosis, Gap, JobSummary } from './types.js'
+import type { Diagnosis, Finding, Gap, JobSummary } from './types.js'
+import { resolveRef } from './evidence-refs.js'
 import { classifyMessage } from './message-classifier.js'
 import { runChecks } from './runner.js'
 import { locateCause } from './lib/pointers.js'
@@ -79,6 +80,28 @@ function summaryOf(evidence: Evidence, job: JobEvidence | null): JobSummary {
   }
 }
 
+/**
+ * A code the status message suggests is ruled out when the check that judges it (the first of
+ * the pipeline listing it in `rootCauses`) passed on evidence it read in full: every evidence
+ * name it requires resolves to items, all read, and the pass judged something (not one of its
+ * `passesWithoutEvidence`).
+ */
+function ruledOutBy(pipeline: readonly Check[], findings: readonly Finding[], evidence: Evidence, job: JobEvidence | null): (code: string) => boolean {
+  const owner = new Map<string, Check>()
+  for (const check of pipeline) for (const code of check.rootCauses) if (!owner.has(code)) owner.set(code, check)
+  return (code) => {
+    const check = owner.get(code)
+    const finding = findings.find((f) => f.check === check?.id)
+    if (check === undefined || job === null || finding?.status !== 'pass') return false
+    if ((check.passesWithoutEvidence ?? []).includes(finding.messageId ?? '')) return false
+    const refs = typeof check.requires === 'function' ? check.requires(job) : check.requires
+    return refs.every((ref) => {
+      const items = resolveRef(evidence, ref)
+      return items.length > 0 && items.every(([, item]) => item.state === 'read')
+    })
+  }
+}
+
 export function diagnose(evidence: Evidence, opts: { pipeline?: readonly Check[]; gaps?: Gap[] } = {}): Diagnosis {
   const job = evidence.job.state === 'read' ? evidence.job.value : null
   const decoded = evidence.authorizationMessages.flatMap((m) => (m.decoded.state === 'read' ? [m.decoded.value] : []))
@@ -91,7 +114,7 @@ export function diagnose(evidence: Evidence, opts: { pipeline?: readonly Check[]
   const { findings } = runChecks(opts.pipeline ?? PIPELINE, evidence, job, hint)
   // One definition of gaps for the whole service: src/evidence/gaps.ts (pure).
   const gaps = opts.gaps ?? evidenceGaps(evidence)
-  const verdict = decideVerdict(findings, hint, gaps, (code) => locateCause(evidence, job, hint, code))
+  const verdict = decideVerdict(findings, hint, gaps, (code) => locateCause(evidence, job, hint, code), ruledOutBy(opts.pipeline ?? PIPELINE, findings, evidence, job))
   return {
     job: summaryOf(evidence, job),
     rootCause: verdict.rootCause,

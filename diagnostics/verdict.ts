@@ -13,8 +13,9 @@
  *    at most medium confidence (api.md: partial evidence lowers confidence, even
  *    for a cause the message states).
  * 4. No failing finding: the message alone names the cause (low confidence, or
- *    medium when unread evidence could hold it); `UNDETERMINED` only when neither
- *    evidence nor message supports any code.
+ *    medium when unread evidence could hold it), but never a code whose own check
+ *    read its evidence and passed; `UNDETERMINED` only when neither evidence nor
+ *    message supports any code.
  * The remediation also names the other failing findings.
  */
 import type { MessageHint } from './message-classifier.js'
@@ -51,7 +52,13 @@ function pickByHint(failing: Finding[], hint: MessageHint): Finding | null {
 /** Where a message-only cause most likely sits (lib/pointers.ts); the verdict stays a pure function of its inputs. */
 export type Locate = (code: string) => { policy: RootCause['policy']; entity?: RootCause['entity'] }
 
-export function decideVerdict(findings: readonly Finding[], hint: MessageHint, gaps: readonly Gap[], locate: Locate = () => ({ policy: null })): Verdict {
+/** Whether the evidence read rules a code out: the check that judges it passed on evidence it read in full (index.ts). */
+export type RuledOut = (code: string) => boolean
+
+export function decideVerdict(
+  findings: readonly Finding[], hint: MessageHint, gaps: readonly Gap[],
+  locate: Locate = () => ({ policy: null }), isRuledOut: RuledOut = () => false,
+): Verdict {
   const failing = findings.filter((f) => f.status === 'fail' && f.rootCause !== undefined)
   const unknown = findings.filter((f) => f.status === 'unknown')
   const partial = unknown.length > 0 || gaps.length > 0
@@ -83,7 +90,11 @@ export function decideVerdict(findings: readonly Finding[], hint: MessageHint, g
     }
   }
 
-  const hinted = hint.codes[0]
+  // A code the message suggests but whose check read its evidence and passed is ruled out: the
+  // message never outweighs a policy that was read (an IAM denial without its "because" clause
+  // does not say which policy refused, and the identity policies that allow the action are not it).
+  const ruledOut = hint.codes.filter(isRuledOut)
+  const hinted = hint.codes.find((code) => !ruledOut.includes(code))
   if (hinted !== undefined) {
     const info = codeInfo(hinted)
     const located = locate(hinted)
@@ -101,9 +112,10 @@ export function decideVerdict(findings: readonly Finding[], hint: MessageHint, g
   return {
     rootCause: {
       code: 'UNDETERMINED', entity: 'none', policy: null, action: null, resource: null,
-      summary: gaps.length > 0
+      summary: (gaps.length > 0
         ? `No check found a cause and ${gaps.length} piece(s) of evidence could not be read; see gaps.`
-        : 'No check found a cause and the status message names none.',
+        : 'No check found a cause and the status message names none.')
+        + (ruledOut.length > 0 ? ` The status message points to ${ruledOut.join(', ')}, which the evidence read rules out.` : ''),
     },
     confidence: 'low',
     remediation: { steps: [...info.steps], policySnippet: null },

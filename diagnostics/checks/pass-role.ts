@@ -23,6 +23,7 @@ export default defineCheck({
   requires: ['job', 'jobRole', 'jobRole.policies'],
   after: ['job-role-exists'],
   rootCauses: ['PASSROLE_NOT_ALLOWED'],
+  passesWithoutEvidence: ['nothing-to-pass'],
   docs: 'https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-ec2.html',
   messages: {
     'nothing-to-pass': 'The restore passes no IAM role.',

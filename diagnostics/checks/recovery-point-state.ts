@@ -15,6 +15,7 @@ export default defineCheck({
   appliesTo: ['restore', 'copy'],
   requires: ['job', 'recoveryPoint'],
   rootCauses: ['RECOVERY_POINT_UNAVAILABLE'],
+  passesWithoutEvidence: ['status-unknown'],
   docs: 'https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeRecoveryPoint.html',
   messages: {
     usable: 'The recovery point {{recoveryPointArn}} is {{status}}.',

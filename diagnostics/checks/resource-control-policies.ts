@@ -28,6 +28,7 @@ export default defineCheck({
   after: ['job-role-exists'],
   skipUnless: (e) => (e.organization.state === 'absent' ? 'the account is not in an organization' : null),
   rootCauses: ['RCP_DENIES'],
+  passesWithoutEvidence: ['none-governed'],
   docs: 'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html',
   messages: {
     allowed: 'No RCP denies the job role on the resources it uses ({{checked}} RCP-governed calls checked).',

@@ -18,6 +18,7 @@ export default defineCheck({
   appliesTo: ['backup', 'restore', 'copy'],
   requires: ['job'],
   rootCauses: ['RESOURCE_POLICY_DENIES'],
+  passesWithoutEvidence: ['not-named'],
   docs: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html',
   messages: {
     'not-named': 'The status message names no resource-based policy denial.',

@@ -9,7 +9,7 @@ import { decideVerdict } from '../../diagnostics/verdict.js'
 import { classifyMessage } from '../../diagnostics/message-classifier.js'
 import { diagnose } from '../../diagnostics/index.js'
 import type { Finding } from '../../diagnostics/types.js'
-import { ACCT, DEST, aCopyEvidence, aLevel, absent, anEvidence, anOrg, aRole, allow, doc, read, slr, unreadable, withRole } from '../helpers/evidence-builders.js'
+import { ACCT, DEST, aCopyEvidence, aLevel, absent, anEvidence, anOrg, aRole, allow, doc, notCollected, read, slr, unreadable, withRole } from '../helpers/evidence-builders.js'
 
 const fail = (check: string, order: number, code: string, action: string | null = null): Finding => ({
   check, order, title: check, status: 'fail', message: `${code} found`, messageId: 'x',
@@ -135,4 +135,46 @@ t.test('message-only verdicts still point at the policy the code implies', async
   const d2 = diagnose(e2)
   t.match(d2.rootCause, { code: 'KMS_KEY_POLICY_DENIES', entity: 'service-linked-role', policy: { kind: 'kms-key', id: keyArnOf } })
   t.equal(d2.confidence, 'medium')
+})
+
+t.test('message only: a code the evidence read rules out is never named', async (t) => {
+  const ruledOut = (...codes: string[]) => (code: string) => codes.includes(code)
+  // An IAM denial without its "because" clause hints the identity policies; they were read and allow the action.
+  const bare = hint(`User: arn:aws:sts::${ACCT}:assumed-role/R/AWSBackup-R is not authorized to perform: ec2:CreateSnapshot on resource: *`)
+  const gaps = [{ what: 'SCPs', reason: 'TooManyRequestsException on organizations:ListParents' }]
+  const v = decideVerdict([pass('identity-policies', 5), unknown('service-control-policies', 11)], bare, gaps, undefined, ruledOut('IDENTITY_POLICY_MISSING_PERMISSION'))
+  t.equal(v.rootCause.code, 'UNDETERMINED')
+  t.equal(v.confidence, 'low')
+  t.match(v.rootCause.summary, /IDENTITY_POLICY_MISSING_PERMISSION, which the evidence read rules out/)
+  // Nothing ruled out: the message's code stands, medium beside unread evidence.
+  const v2 = decideVerdict([unknown('identity-policies', 5)], bare, gaps, undefined, ruledOut())
+  t.equal(v2.rootCause.code, 'IDENTITY_POLICY_MISSING_PERMISSION')
+  t.equal(v2.confidence, 'medium')
+  // A generic copy text: the SLR was read and exists, so the next candidate is named.
+  const v3 = decideVerdict([pass('service-linked-role', 16), unknown('vault-access-policy', 10)], hint('Insufficient privileges to perform this action', 'copy'), gaps, undefined, ruledOut('SERVICE_LINKED_ROLE_MISSING'))
+  t.equal(v3.rootCause.code, 'VAULT_POLICY_DENIES')
+})
+
+t.test('end to end: SCPs unreadable, identity policies read and allowing, bare IAM denial → UNDETERMINED, not the identity policy', async (t) => {
+  const org = anOrg([ACCT], { levels: { [ACCT]: [{ ...aLevel('r-ex12'), scps: unreadable('organizations:ListPoliciesForTarget', 'TooManyRequestsException') }] } })
+  const e = withRole(anEvidence({ organization: org }, {
+    statusMessage: `User: arn:aws:sts::${ACCT}:assumed-role/BackupRole-Ebs/AWSBackup-BackupRole-Ebs is not authorized to perform: ec2:CreateSnapshot on resource: arn:aws:ec2:us-east-1:${ACCT}:volume/vol-0a1b2c3d4e5f67890`,
+  }), aRole({ name: 'BackupRole-Ebs', inline: { p: doc(allow('*')) } }))
+  const d = diagnose(e)
+  t.equal(d.findings.find((f) => f.check === 'identity-policies')?.status, 'pass')
+  t.equal(d.rootCause.code, 'UNDETERMINED')
+  t.equal(d.confidence, 'low')
+  t.ok(d.gaps.length >= 1)
+})
+
+t.test('end to end: a pass on evidence not read in full, or that judged nothing, rules nothing out', async (t) => {
+  const bare = `User: arn:aws:sts::${ACCT}:assumed-role/BackupRole-Ebs/AWSBackup-BackupRole-Ebs is not authorized to perform: ec2:CreateSnapshot on resource: arn:aws:ec2:us-east-1:${ACCT}:volume/vol-0a1b2c3d4e5f67890`
+  // The job role was not collected: the identity check cannot have judged the message's action.
+  const d1 = diagnose(anEvidence({ jobRole: notCollected('test'), organization: unreadable('organizations:DescribeOrganization', 'TooManyRequestsException') }, { statusMessage: bare }))
+  t.equal(d1.rootCause.code, 'IDENTITY_POLICY_MISSING_PERMISSION')
+  // An EC2 restore refused with the generic text and no role to pass known: "nothing to pass" is no proof.
+  const generic = 'You are not authorized to perform this operation. Please consult the permissions associated with your AWS Backup role(s), and refer to the AWS Backup documentation for more details.'
+  const d2 = diagnose(anEvidence({ restoreMetadata: unreadable('backup:GetRecoveryPointRestoreMetadata', 'AccessDeniedException') }, { type: 'restore', resourceType: 'EC2', statusMessage: generic }))
+  t.equal(d2.findings.find((f) => f.check === 'pass-role')?.messageId, 'nothing-to-pass')
+  t.equal(d2.rootCause.code, 'PASSROLE_NOT_ALLOWED')
 })
