@@ -154,6 +154,9 @@ export async function readAccountOrg(c: Chain, mgmt: string, accountId: string):
   startLevel(c, accountId, 'ACCOUNT')
   let pathError: unknown
   let notMember = false
+  // The account's own ListParents is what says whether it is a member (ChildNotFoundException):
+  // when that call fails otherwise (throttled, denied), membership is as unknown as the path.
+  let membershipUnknown = false
   try {
     for (let i = 0; i < MAX_HOPS; i++) {
       let p
@@ -161,6 +164,7 @@ export async function readAccountOrg(c: Chain, mgmt: string, accountId: string):
         p = await next
       } catch (e) {
         if (i === 0 && e instanceof AwsCallError && e.errorName === 'ChildNotFoundException') notMember = true
+        else if (i === 0) membershipUnknown = true
         throw e
       }
       if (p.type === 'ROOT') {
@@ -177,6 +181,7 @@ export async function readAccountOrg(c: Chain, mgmt: string, accountId: string):
   const levelList = await Promise.all(levels)
   c.join(hop, ...levelForks)
   if (notMember) return absent(`account ${accountId} is not a member of the organization (ChildNotFoundException)`)
+  if (membershipUnknown) return unreadable(pathError)
   // Root first, account last.
   const path: Item<OrgLevel[]> = pathError === undefined ? read([...levelList].reverse()) : unreadable(pathError)
   return read({ accountId, path })

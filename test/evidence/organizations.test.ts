@@ -66,15 +66,24 @@ t.test('a non-member is absent; ListPoliciesForTarget denied is unreadable per l
   }
 })
 
-t.test('a disabled policy type is absent; throttled parents make the path unreadable', async (t) => {
+t.test('a disabled policy type is absent; throttled parents make membership or the path unreadable', async (t) => {
   const ctx = testContext()
   m.org.on(ListPoliciesForTargetCommand, { Filter: 'RESOURCE_CONTROL_POLICY' }).rejects(new PolicyTypeNotEnabledException({ message: 'off', $metadata: {} }))
   const a = await readAccountOrg(chain(ctx), OWN, JOB)
   t.match(a.state === 'read' && a.value.path.state === 'read' && a.value.path.value[0]!.rcps, { state: 'absent' })
   m.org.on(ListParentsCommand).rejects(new TooManyRequestsException({ message: 'slow down', $metadata: { httpStatusCode: 429 } }))
   ctx.clearCache()
+  // The account's own ListParents is the membership test: throttled, membership is unknown, not read.
   const b = await readAccountOrg(new Flow(ctx).chain(), OWN, JOB)
-  t.match(b, { state: 'read', value: { path: { state: 'unreadable', errorClass: 'throttled', call: 'organizations:ListParents' } } })
+  t.match(b, { state: 'unreadable', errorClass: 'throttled', call: 'organizations:ListParents' })
+  // A later hop throttled: the account is a member (its parent answered), only the path is unknown.
+  m.org.on(ListParentsCommand).callsFake((i: { ChildId: string }) => {
+    if (i.ChildId === JOB) return { Parents: [PARENT[JOB]] }
+    throw new TooManyRequestsException({ message: 'slow down', $metadata: { httpStatusCode: 429 } })
+  })
+  ctx.clearCache()
+  const c = await readAccountOrg(new Flow(ctx).chain(), OWN, JOB)
+  t.match(c, { state: 'read', value: { path: { state: 'unreadable', errorClass: 'throttled', call: 'organizations:ListParents' } } })
 })
 
 t.test('a malformed SCP document makes the level unreadable', async (t) => {
