@@ -27,7 +27,8 @@ export function locateCause(evidence: Evidence, job: JobEvidence | null, hint: M
     case 'PERMISSION_BOUNDARY_BLOCKS': {
       const role = valueOf(evidence.jobRole)
       const boundary = role ? valueOf(role.permissionsBoundary) : null
-      return pointer('boundary', boundary?.id ?? roleArn)
+      // GetRole names the boundary even when its document is unreadable (root-causes.md: policy.id is the policy ARN).
+      return pointer('boundary', boundary?.id ?? role?.permissionsBoundaryArn ?? roleArn)
     }
     case 'VAULT_POLICY_DENIES':
       return pointer('vault', job.type === 'copy' ? job.destinationBackupVaultArn : job.backupVaultArn)

@@ -201,6 +201,7 @@ export function readRole(c: Chain, accountId: string, roleName: string, opts: { 
       inlinePolicies,
       attachedPolicies,
       permissionsBoundary,
+      ...(boundaryArn ? { permissionsBoundaryArn: boundaryArn } : {}),
       tags,
     })
   }, fullyRead)

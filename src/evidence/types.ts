@@ -86,6 +86,8 @@ export interface RoleEvidence {
   attachedPolicies: Item<Record<string, Item<NamedPolicy>>>
   /** Permissions boundary: absent when the role has none. */
   permissionsBoundary: Item<NamedPolicy>
+  /** The boundary's ARN as GetRole names it, known even when its document cannot be read. */
+  permissionsBoundaryArn?: string
   /** Role tags, if returned by GetRole (for aws:PrincipalTag). */
   tags: Record<string, string>
 }

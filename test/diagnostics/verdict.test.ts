@@ -135,6 +135,13 @@ t.test('message-only verdicts still point at the policy the code implies', async
   const d2 = diagnose(e2)
   t.match(d2.rootCause, { code: 'KMS_KEY_POLICY_DENIES', entity: 'service-linked-role', policy: { kind: 'kms-key', id: keyArnOf } })
   t.equal(d2.confidence, 'medium')
+  // The boundary document is unreadable but GetRole named it: the boundary's ARN, not the role's.
+  const boundaryArn = `arn:aws:iam::${ACCT}:policy/workload-boundary`
+  const role = { ...aRole({ name: 'BackupRole-Rds' }), permissionsBoundary: unreadable('iam:GetPolicyVersion', 'Throttling'), permissionsBoundaryArn: boundaryArn }
+  const d3 = diagnose(withRole(anEvidence({}, {
+    statusMessage: `User: arn:aws:sts::${ACCT}:assumed-role/BackupRole-Rds/AWSBackup-BackupRole-Rds is not authorized to perform: ec2:CreateSnapshot on resource: * because no permissions boundary allows the ec2:CreateSnapshot action`,
+  }), role))
+  t.match(d3.rootCause, { code: 'PERMISSION_BOUNDARY_BLOCKS', policy: { kind: 'boundary', id: boundaryArn } })
 })
 
 t.test('message only: a code the evidence read rules out is never named', async (t) => {
