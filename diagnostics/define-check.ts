@@ -92,6 +92,13 @@ export interface CheckMeta<M extends string> {
    * does not rule out a code the status message suggests (verdict.ts).
    */
   passesWithoutEvidence?: readonly M[]
+  /**
+   * Fail message ids that stay true when part of `requires` is unreadable: an explicit Deny
+   * read in one identity policy denies whatever the unread policies say ("Policy evaluation
+   * logic": an explicit deny overrides any allow). With such ids the runner runs the check on
+   * what was read and keeps only those failures; any other result stays `unknown`.
+   */
+  conclusiveOnPartialEvidence?: readonly M[]
   /** Message templates by id; `{{name}}` is replaced with `data.name`. */
   messages: Readonly<Record<M, string>>
   /** The AWS documentation page the check rests on. */

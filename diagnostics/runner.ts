@@ -56,11 +56,17 @@ function runOne(check: Check, evidence: Evidence, job: JobEvidence | null, hint:
     if (reason !== null) return { ...base, status: 'skipped', messageId: 'not-applicable', data: { reason } }
     const refs = typeof check.requires === 'function' ? check.requires(job) : check.requires
     const unreadable = unreadableRefs(evidence, refs)
+    const ctx: CheckContext = { evidence, job, hint, previous }
     if (unreadable.length > 0) {
       const first = unreadable[0]!
-      return { ...base, status: 'unknown', messageId: 'evidence-unreadable', data: { ...first, unreadable } }
+      const unknown: CheckOutcome = { ...base, status: 'unknown', messageId: 'evidence-unreadable', data: { ...first, unreadable } }
+      const conclusive = partialVerdict(check, ctx)
+      if (conclusive === null) return unknown
+      // Proven on what was read; the unread items still stand as gaps of the diagnosis.
+      const proven: CheckOutcome = { ...base, status: 'fail', messageId: conclusive.messageId, data: { ...(conclusive.data ?? {}), unreadable }, cause: conclusive.cause }
+      if (conclusive.remediation) proven.data = { ...proven.data, remediation: conclusive.remediation }
+      return proven
     }
-    const ctx: CheckContext = { evidence, job, hint, previous }
     const result: CheckResult<string> = check.run(ctx)
     const outcome: CheckOutcome = { ...base, status: result.status, messageId: result.messageId, data: result.data ?? {} }
     if (result.status === 'fail') {
@@ -71,6 +77,22 @@ function runOne(check: Check, evidence: Evidence, job: JobEvidence | null, hint:
   } catch (e) {
     const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
     return { ...base, status: 'unknown', messageId: 'check-crashed', data: { error } }
+  }
+}
+
+/**
+ * A check run on partial evidence (`conclusiveOnPartialEvidence`): its failure when it is one
+ * the unread evidence cannot overturn, else null. A check that cannot run on what was read
+ * (it throws) proves nothing.
+ */
+function partialVerdict(check: Check, ctx: CheckContext): Extract<CheckResult<string>, { status: 'fail' }> | null {
+  const ids: readonly string[] = check.conclusiveOnPartialEvidence ?? []
+  if (ids.length === 0) return null
+  try {
+    const r = check.run(ctx)
+    return r.status === 'fail' && ids.includes(r.messageId) ? r : null
+  } catch {
+    return null
   }
 }
 

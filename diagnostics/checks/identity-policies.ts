@@ -28,6 +28,8 @@ export default defineCheck({
   requires: ['job', 'jobRole', 'jobRole.policies'],
   after: ['job-role-exists'],
   rootCauses: ['IDENTITY_POLICY_MISSING_PERMISSION', 'IDENTITY_POLICY_EXPLICIT_DENY', 'S3_BACKUP_POLICY_NOT_ATTACHED'],
+  // A Deny read in one policy decides even when another policy of the role could not be read.
+  conclusiveOnPartialEvidence: ['explicit-deny'],
   docs: 'https://docs.aws.amazon.com/aws-backup/latest/devguide/security-iam-awsmanpol.html',
   messages: {
     allowed: 'The job role\'s identity policies allow all {{count}} actions the job needs.',

@@ -26,7 +26,21 @@ const EFS_JOB = { resourceType: 'EFS', resourceArn: `arn:aws:elasticfilesystem:$
 // The vault key's policy names the role itself: a key-policy grant, which an identity Deny still overrides.
 const keyNamingRole = aKey({ policy: read(doc({ Sid: 'AllowBackupRole', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:role/BackupRole-Guarded` }, Action: 'kms:*', Resource: '*' })) })
 
+// The guarded role with its managed policy unreadable: the inline Deny was read all the same.
+const guardedPartlyRead = (() => {
+  const r = aRole({ name: 'BackupRole-Guarded', managed: [managedPolicy('AWSBackupServiceRolePolicyForBackup')], inline: { guardrails: KMS_GUARD } })
+  const a = r.attachedPolicies.state === 'read' ? r.attachedPolicies.value : {}
+  const [k] = Object.keys(a)
+  return withRole(anEvidence({}, { ...RDS_JOB, statusMessage: RDS_KEY_TEXT }), { ...r, attachedPolicies: read({ ...a, [k!]: unreadable('iam:GetPolicyVersion') }) })
+})()
+
 runCheckCases(t, check, [
+  {
+    // "Policy evaluation logic": an explicit deny overrides any allow, so the unread policy cannot change it.
+    name: 'a readable explicit deny decides although another policy of the role is unreadable', evidence: guardedPartlyRead,
+    status: 'fail', messageId: 'explicit-deny', code: 'IDENTITY_POLICY_EXPLICIT_DENY', policy: { kind: 'identity', id: 'guardrails', statement: 'NoKmsGrants' },
+    action: 'kms:CreateGrant', verdict: 'IDENTITY_POLICY_EXPLICIT_DENY',
+  },
   {
     name: 'identity deny on KMS, RDS backup refused its source key (key not in the evidence)', evidence: guardedRole({ ...RDS_JOB, statusMessage: RDS_KEY_TEXT }),
     status: 'fail', messageId: 'explicit-deny', code: 'IDENTITY_POLICY_EXPLICIT_DENY', policy: { kind: 'identity', id: 'guardrails', statement: 'NoKmsGrants' },
