@@ -13,7 +13,7 @@
  * SCP_NOT_ALLOWED (the policies attached at that level).
  */
 import { defineCheck } from '../define-check.js'
-import { isManagementAccount, orgLevels, roleCall, votes } from '../lib/iam.js'
+import { isManagementAccount, orgLevels, roleCall, unreadOrgLevels, votes } from '../lib/iam.js'
 import { jobRoleActions, jobRoleKeyCalls } from '../lib/job-actions.js'
 import { passRoleCalls } from '../lib/pass-role-calls.js'
 import { valueOf } from '../lib/evidence.js'
@@ -32,6 +32,9 @@ export default defineCheck({
     return null
   },
   rootCauses: ['SCP_DENIES', 'SCP_NOT_ALLOWED'],
+  // A Deny read at one level of the path decides whatever the unread levels attach: every
+  // level must allow, and an explicit deny anywhere overrides (AWS Organizations, "SCP evaluation").
+  conclusiveOnPartialEvidence: ['denies'],
   docs: 'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html',
   messages: {
     allowed: 'The SCPs on the path of account {{accountId}} allow every action the job needs.',
@@ -43,6 +46,8 @@ export default defineCheck({
     const roleArn = job.iamRoleArn ?? valueOf(evidence.jobRole)?.arn
     const levels = orgLevels(evidence, job.accountId, 'scps')
     if (!levels || !roleArn) return { status: 'warn', messageId: 'path-unknown', data: { accountId: job.accountId } }
+    // Run on partial evidence (below), a level whose SCPs were not read proves no missing Allow.
+    const unread = unreadOrgLevels(evidence, job.accountId, 'scps')
     const needs: { action: string; resource: string; kmsViaService?: string; passedToService?: string }[] = [
       ...jobRoleActions(job, hint),
       ...passRoleCalls(evidence, job, hint),
@@ -67,7 +72,7 @@ export default defineCheck({
             },
           }
         }
-        if (v.allows.length === 0 && v.missingContextKeys.length === 0) {
+        if (v.allows.length === 0 && v.missingContextKeys.length === 0 && !unread.has(level.levelId)) {
           const policyId = level.policies.length === 1 ? level.policies[0]!.id : level.levelId
           return {
             status: 'fail', messageId: 'not-allowed', data: { levelId: level.levelId, action: need.action, attached: level.policies.map((p) => p.id) },

@@ -33,6 +33,14 @@ export function orgLevels(evidence: Evidence, accountId: string, kind: 'scps' | 
   }))
 }
 
+/** Ids of the levels on an account's path whose SCPs or RCPs could not be read. */
+export function unreadOrgLevels(evidence: Evidence, accountId: string, kind: 'scps' | 'rcps'): Set<string> {
+  const acct = valueOf(evidence.organization)?.accounts[accountId]
+  const path = acct ? valueOf(acct) : null
+  const levels = path ? valueOf(path.path) : null
+  return new Set((levels ?? []).filter((level) => level[kind].state !== 'read').map((level) => level.id))
+}
+
 export function orgId(evidence: Evidence): string | null {
   return valueOf(evidence.organization)?.id ?? null
 }

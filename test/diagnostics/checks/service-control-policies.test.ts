@@ -64,6 +64,12 @@ runCheckCases(t, check, [
     evidence: aCopyEvidence({ organization: anOrg([ACCT, DEST], { levels: { [ACCT]: [aLevel('r-ex12', [FULL_ACCESS, scp('p-grantguard', { Sid: 'DenyGrantsForPeople', Effect: 'Deny', Action: 'kms:CreateGrant', Resource: '*', Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false' } } })]), aLevel('ou-ex12-workload'), aLevel(ACCT)] } }) }),
     status: 'pass', messageId: 'allowed',
   },
+  {
+    // An explicit deny at a readable level overrides whatever the unread level attaches.
+    name: 'a region lock read at the root decides although the OU\'s SCPs are unreadable',
+    evidence: anEvidence({ organization: anOrg([ACCT], { levels: { [ACCT]: [aLevel('r-ex12', [FULL_ACCESS, REGION_LOCK]), { ...aLevel('ou-ex12-produnit'), scps: unreadable('organizations:ListPoliciesForTarget', 'ThrottlingException') }, aLevel(ACCT)] } }) }),
+    status: 'fail', messageId: 'denies', code: 'SCP_DENIES', policy: { kind: 'scp', id: 'p-regionlock1', statement: 'DenyOutsideEU' }, verdict: 'SCP_DENIES',
+  },
   { name: 'SCPs unreadable → unknown', evidence: withLevels([aLevel('r-ex12'), { ...aLevel('ou-ex12-produnit'), scps: unreadable('organizations:ListPoliciesForTarget', 'AccessDeniedException') }, aLevel(ACCT)]), status: 'unknown', data: { call: 'organizations:ListPoliciesForTarget' } },
   { name: 'not in an organization', evidence: anEvidence({ organization: absent('AWSOrganizationsNotInUseException') }), status: 'skipped' },
   { name: 'management account is exempt', evidence: anEvidence({ organization: read({ id: 'o-exampleorg1', managementAccountId: ACCT, accounts: {} }) }), status: 'skipped' },
