@@ -161,6 +161,14 @@ async function measure(c: Case): Promise<{ modes: Mode[]; burst: { calls: number
       await ctx.serviceIdentity()
       return ctx
     }
+    /** A started context that has served one diagnosis of the job, then `measure`d. */
+    const afterOne = async (measure: (ctx: AwsContext) => Promise<Sample>): Promise<Sample> => {
+      const ctx = await started()
+      try {
+        await collectEvidence(untyped, ctx)
+        return await measure(ctx)
+      } finally { ctx.destroy() }
+    }
     const modes: { name: string; run: () => Promise<Sample> }[] = [
       {
         name: 'cold, new process',
@@ -178,37 +186,23 @@ async function measure(c: Case): Promise<{ modes: Mode[]; burst: { calls: number
         // A running replica meets a job with nothing cached: evidence cache empty and reader
         // credentials expired, but its SDK clients and keep-alive connections are there.
         name: 'cold cache, running service',
-        run: async () => {
-          const ctx = await started()
-          try {
-            await collectEvidence(untyped, ctx)
-            ctx.clearCache()
-            ctx.forgetCredentials()
-            return await timed(() => collectEvidence(untyped, ctx))
-          } finally { ctx.destroy() }
-        },
+        run: () => afterOne(async (ctx) => {
+          ctx.clearCache()
+          ctx.forgetCredentials()
+          return timed(() => collectEvidence(untyped, ctx))
+        }),
       },
       {
         // A running service's cold cache: evidence cache emptied, SDK clients and reader credentials kept.
         name: 'cold cache, pooled clients',
-        run: async () => {
-          const ctx = context(sb.url)
-          try {
-            await collectEvidence(untyped, ctx)
-            ctx.clearCache()
-            return await timed(() => collectEvidence(untyped, ctx))
-          } finally { ctx.destroy() }
-        },
+        run: () => afterOne(async (ctx) => {
+          ctx.clearCache()
+          return timed(() => collectEvidence(untyped, ctx))
+        }),
       },
       {
         name: 'warm, twin job',
-        run: async () => {
-          const ctx = context(sb.url)
-          try {
-            await collectEvidence(untyped, ctx)
-            return await timed(() => collectEvidence({ ...untyped, jobId: c.twin }, ctx))
-          } finally { ctx.destroy() }
-        },
+        run: () => afterOne((ctx) => timed(() => collectEvidence({ ...untyped, jobId: c.twin }, ctx))),
       },
       {
         name: 'sequential, service started',
