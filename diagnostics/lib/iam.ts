@@ -4,7 +4,7 @@
  * with a principal. Every decision is made by src/policy (STYLE.md convention 5);
  * this file only assembles its inputs and never reads a policy's Statement.
  */
-import type { Evidence, JobEvidence, RoleEvidence } from '../../src/evidence/types.js'
+import type { Evidence, JobEvidence, OrgLevel, RoleEvidence } from '../../src/evidence/types.js'
 import { buildBackupJobContext, matchStatements, tryParsePolicy } from '../../src/policy/index.js'
 import type { EvalRequest, OrgLevelPolicies, PolicyInput, PolicyKind, PolicyParseErrorInfo, StatementRef } from '../../src/policy/index.js'
 import { arnAccount, identityPolicyDocs, valueOf } from './evidence.js'
@@ -20,12 +20,16 @@ export function boundaryInput(role: RoleEvidence): PolicyInput | null {
   return b ? { kind: 'boundary', id: b.id, name: b.name, document: b.document } : null
 }
 
+/** The levels (root → OUs → account) of an account's organization path as read; null when not read or in no organization. */
+function pathLevels(evidence: Evidence, accountId: string): OrgLevel[] | null {
+  const acct = valueOf(evidence.organization)?.accounts[accountId]
+  const path = acct ? valueOf(acct) : null
+  return path ? valueOf(path.path) : null
+}
+
 /** SCP or RCP levels (root → OUs → account) of an account; null when the account is in no organization or its path was not read. */
 export function orgLevels(evidence: Evidence, accountId: string, kind: 'scps' | 'rcps'): OrgLevelPolicies[] | null {
-  const org = valueOf(evidence.organization)
-  const acct = org?.accounts[accountId]
-  const path = acct ? valueOf(acct) : null
-  const levels = path ? valueOf(path.path) : null
+  const levels = pathLevels(evidence, accountId)
   if (!levels) return null
   return levels.map((level) => ({
     levelId: level.id,
@@ -35,10 +39,7 @@ export function orgLevels(evidence: Evidence, accountId: string, kind: 'scps' | 
 
 /** Ids of the levels on an account's path whose SCPs or RCPs could not be read. */
 export function unreadOrgLevels(evidence: Evidence, accountId: string, kind: 'scps' | 'rcps'): Set<string> {
-  const acct = valueOf(evidence.organization)?.accounts[accountId]
-  const path = acct ? valueOf(acct) : null
-  const levels = path ? valueOf(path.path) : null
-  return new Set((levels ?? []).filter((level) => level[kind].state !== 'read').map((level) => level.id))
+  return new Set((pathLevels(evidence, accountId) ?? []).filter((level) => level[kind].state !== 'read').map((level) => level.id))
 }
 
 export function orgId(evidence: Evidence): string | null {
